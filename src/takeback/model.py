@@ -193,3 +193,88 @@ def conversation_to_dict(conversation: Conversation) -> dict[str, Any]:
         "messages": [message_to_dict(m) for m in conversation.messages],
         "warnings": list(conversation.warnings),
     }
+
+
+# --- assessment (detect/) ------------------------------------------------------------------
+
+STAGES = (
+    "approach",
+    "sexualisation",
+    "image_request",
+    "threat",
+    "payment_demand",
+    "pressure",
+    "escalation",
+    "email_scam",
+)
+RISKS = ("none", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One signal in one message, and why: the rule, its stage, and the words quoted."""
+
+    rule: str
+    stage: str
+    message_id: str
+    quote: str
+    span: tuple[int, int]  # character offsets in Message.text
+    weight: float
+    sender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StageReached:
+    """When a conversation first reached a stage."""
+
+    stage: str
+    message_id: str
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What a conversation shows, explained by its findings."""
+
+    sextortion: bool
+    risk: str  # one of RISKS
+    stages: tuple[str, ...]  # in the order they were first reached
+    timeline: tuple[StageReached, ...]
+    crisis: bool  # the victim speaks of self-harm or suicide: crisis support comes first
+    findings: tuple[Finding, ...]
+    offender: str | None = None
+    victim: str | None = None
+    seconds_to_first_threat: float | None = None
+    summary: str = ""  # one calm, plain sentence
+
+
+# --- identifiers (identifiers/) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """Where an identifier was seen: which source, which message, which characters."""
+
+    source_sha256: str
+    message_id: str
+    span: tuple[int, int]
+    raw: str
+    sender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier of a person or account, normalised, validated where a checksum exists.
+
+    ``valid`` is True when a checksum or format rule proves it, False when it looks
+    like one but is proven wrong (a typo or misread worth a human look), None when
+    it cannot be checked.
+    """
+
+    kind: str
+    value: str
+    valid: bool | None
+    role: str  # offender, victim or unknown
+    sightings: tuple[Sighting, ...]
+    platform: str | None = None
+    explanation: str = ""

@@ -7,7 +7,8 @@ from typing import Generic, Protocol, TypeVar
 
 
 class Named(Protocol):
-    NAME: str
+    @property
+    def NAME(self) -> str: ...
 
 
 T = TypeVar("T", bound=Named)

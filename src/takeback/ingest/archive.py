@@ -13,7 +13,7 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from takeback.errors import CorruptInput, UnsafeInput
 from takeback.ingest.inputs import Input, Skipped, _safe_relative
@@ -30,7 +30,7 @@ class ArchiveLimits:
 class _BoundedReader(io.RawIOBase):
     """Reads a member but refuses to yield more than it declared (lying headers)."""
 
-    def __init__(self, raw: BinaryIO, limit: int, where: str) -> None:
+    def __init__(self, raw: IO[bytes], limit: int, where: str) -> None:
         self._raw = raw
         self._left = limit
         self._where = where

@@ -30,10 +30,8 @@ def _speaker(line: str) -> tuple[str, str] | None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head.replace(b"\x00\x00", b"") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
     text = head_text(head)
-    if not text.strip():
+    if not text.strip() or "\x00" in text:
         return False
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
     return printable / len(text) > 0.97
