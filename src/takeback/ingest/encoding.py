@@ -42,9 +42,13 @@ def detect_encoding(head: bytes) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        # A multi-byte character cut by the end of the head is still UTF-8.
+        # A multi-byte character cut by the end of the head is still UTF-8, and so is
+        # UTF-8 text with a stray bad byte: Latin-1 text almost never contains a valid
+        # multi-byte UTF-8 sequence, so only a head with none is read as cp1252.
         if error.start < len(head) - 3:
-            return "cp1252"
+            decoded = head.decode("utf-8", errors="ignore")
+            if decoded.isascii():
+                return "cp1252"
     return "utf-8"
 
 

@@ -34,7 +34,7 @@ def _looks_like_text(head: bytes) -> bool:
     if not text.strip() or "\x00" in text:
         return False
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-    return printable / len(text) > 0.97
+    return printable / len(text) > 0.85
 
 
 class PlainTextParser(Parser):
