@@ -17,7 +17,7 @@ import io
 import os
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,11 @@ class MediaHash:
     pdq: str | None = None
     pdq_quality: int | None = None
     note: str | None = None  # why a PDQ hash is missing, in plain words
+    dihedral: tuple[tuple[str, str], ...] = ()  # (transform, pdq) of rotations and flips, on request
+
+
+# The order in which PDQ's dihedral hashes come (Meta's reference implementation).
+DIHEDRAL = ("original", "rotate90", "rotate180", "rotate270", "flip_x", "flip_y", "flip_plus1", "flip_minus1")
 
 
 def sniff_media_type(head: bytes) -> str | None:
@@ -87,8 +92,16 @@ def _pillow() -> Any:
     return Image
 
 
-def pdq_of_image_bytes(data: bytes, where: str = "") -> tuple[str, int]:
-    """PDQ hash (64 hex digits) and quality (0-100) of an encoded image, decoded in memory."""
+def _hex(bits: Any) -> str:
+    import numpy as np
+
+    return bytes(np.packbits(np.asarray(bits, dtype=np.uint8))).hex()
+
+
+def pdq_of_image_bytes(data: bytes, where: str = "", dihedral: bool = False,
+                       ) -> tuple[str, int, tuple[tuple[str, str], ...]]:
+    """PDQ hash (64 hex digits), quality (0-100) and, on request, the hashes of the
+    image's rotations and flips, from an encoded image decoded in memory."""
     import numpy as np
     import pdqhash
 
@@ -115,11 +128,16 @@ def pdq_of_image_bytes(data: bytes, where: str = "") -> tuple[str, int]:
             raise UnsafeInput("image is too large to decode safely (decompression bomb?)", where) from None
         except (OSError, ValueError, SyntaxError) as error:
             raise UnsafeInput(f"image cannot be decoded ({error})", where) from None
-    bits, quality = pdqhash.compute(np.asarray(image))
-    return np.packbits(bits.astype(np.uint8)).tobytes().hex(), int(quality)
+    pixels = np.asarray(image)
+    if dihedral:
+        hashes, quality = pdqhash.compute_dihedral(pixels)
+        others = tuple((name, _hex(bits)) for name, bits in zip(DIHEDRAL, hashes, strict=True))
+        return others[0][1], int(quality), others[1:]
+    bits, quality = pdqhash.compute(pixels)
+    return _hex(bits), int(quality), ()
 
 
-def hash_file(path: str | os.PathLike[str]) -> MediaHash:
+def hash_file(path: str | os.PathLike[str], dihedral: bool = False) -> MediaHash:
     """SHA-256 and MD5 of any file, plus PDQ for images. Reads the file once."""
     path = Path(path)
     sha256, md5 = hashlib.sha256(), hashlib.md5()
@@ -141,20 +159,18 @@ def hash_file(path: str | os.PathLike[str]) -> MediaHash:
     if not keep:
         return result
     try:
-        pdq, quality = pdq_of_image_bytes(b"".join(kept), str(path))
+        pdq, quality, turned = pdq_of_image_bytes(b"".join(kept), str(path), dihedral)
     except UnsafeInput as error:
         return _with(result, note=error.message)
     note = None if quality >= 50 else "low-quality PDQ hash (too plain or too small to match reliably)"
-    return _with(result, pdq=pdq, pdq_quality=quality, note=note)
+    return _with(result, pdq=pdq, pdq_quality=quality, note=note, dihedral=turned)
 
 
 def _with(result: MediaHash, **changes: Any) -> MediaHash:
-    from dataclasses import replace
-
     return replace(result, **changes)
 
 
-def hash_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[MediaHash]:
+def hash_paths(paths: Iterable[str | os.PathLike[str]], dihedral: bool = False) -> Iterator[MediaHash]:
     """Hashes of every file in the paths (folders walked in name order, links not followed)."""
     for raw in paths:
         path = Path(raw)
@@ -164,6 +180,6 @@ def hash_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[MediaHash]:
                 for name in sorted(files):
                     child = Path(folder) / name
                     if child.is_file() and not child.is_symlink():
-                        yield hash_file(child)
+                        yield hash_file(child, dihedral)
         else:
-            yield hash_file(path)
+            yield hash_file(path, dihedral)
