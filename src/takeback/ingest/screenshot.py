@@ -81,10 +81,10 @@ def _pixels(data: bytes, where: str) -> Any:
     from PIL import Image, ImageOps
 
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise UnsafeInput(f"image is {image.width}x{image.height} pixels, too large to read", where)
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        opened = Image.open(io.BytesIO(data))
+        if opened.width * opened.height > MAX_IMAGE_PIXELS:
+            raise UnsafeInput(f"image is {opened.width}x{opened.height} pixels, too large to read", where)
+        image = ImageOps.exif_transpose(opened).convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise UnsafeInput(f"image cannot be decoded ({error})", where) from None
     return np.asarray(image)[:, :, ::-1].copy()  # the OCR model takes BGR
@@ -134,7 +134,7 @@ def _span(bubble: _Bubble) -> tuple[float, float]:
 def _platform(pixels: Any, right_boxes: list[tuple[int, int, int, int]]) -> str:
     """WhatsApp's own bubbles are green; other apps cannot be told apart reliably."""
     greens = 0
-    for left, top, right, bottom in right_boxes:
+    for left, top, _right, bottom in right_boxes:
         y = min((top + bottom) // 2, pixels.shape[0] - 1)
         x = max(left - 6, 0)
         blue, green, red = (int(v) for v in pixels[y, x])
