@@ -51,6 +51,7 @@ class Attachment:
     present: bool = False
     size: int | None = None
     sha256: str | None = None
+    url: str | None = None  # where the export says the file lives online (never fetched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,9 @@ class ConversationStream:
     timezone: str | None = None
 
     def add_participant(self, participant: Participant) -> None:
-        if all(p.name != participant.name for p in self.participants):
+        """Adds someone once. Two accounts with one display name (impersonation) stay two."""
+        key = (participant.name, participant.account_id)
+        if all((p.name, p.account_id) != key for p in self.participants):
             self.participants.append(participant)
 
     def collect(self) -> Conversation:
@@ -143,6 +146,7 @@ def attachment_to_dict(attachment: Attachment) -> dict[str, Any]:
         "present": attachment.present,
         "size": attachment.size,
         "sha256": attachment.sha256,
+        "url": attachment.url,
     }
 
 
