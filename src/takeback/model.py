@@ -76,6 +76,7 @@ class Message:
     system: bool = False
     corrupt: bool = False
     location: str = ""
+    headers: tuple[tuple[str, str], ...] = ()  # emails: the evidence headers, in file order
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ def message_to_dict(message: Message) -> dict[str, Any]:
         "system": message.system,
         "corrupt": message.corrupt,
         "location": message.location,
+        "headers": [list(pair) for pair in message.headers],
     }
 
 
