@@ -191,3 +191,15 @@ def test_corrupt_zip_is_named(tmp_path: Path) -> None:
     reading = read([path])
     assert not reading.conversations
     assert reading.skipped and "zip" in reading.skipped[0].reason
+
+
+def test_media_is_found_from_the_export_root_when_a_file_is_named_alone(tmp_path: Path) -> None:
+    chat = tmp_path / "export" / "messages" / "inbox" / "alex_1"
+    chat.mkdir(parents=True)
+    photo = tmp_path / "export" / "media" / "p.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8photo")
+    [item] = discover([write(chat / "chat.txt", PASTED)])
+    assert not isinstance(item, Skipped)
+    assert item.attachment("media/p.jpg").present
+    assert not item.attachment("media/../../../etc/passwd").present

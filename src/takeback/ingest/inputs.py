@@ -21,6 +21,7 @@ from typing import BinaryIO
 from takeback.model import Attachment, Source
 
 HEAD_BYTES = 8192
+_EXPORT_DEPTH = 6  # how many folders above a file its export's root may be
 _CHUNK = 1 << 20
 
 
@@ -124,9 +125,14 @@ def _safe_relative(reference: str) -> str | None:
 
 
 def disk_input(path: Path, root: Path | None = None) -> Input:
-    """An input on disk. Attachments are looked up beside it, then up to ``root``."""
+    """An input on disk. Attachments are looked up beside it, then in the folders above
+    it up to ``root`` (a folder being read), or up to a few levels for a file named on its
+    own: exports refer to media from their root folder."""
     path = Path(path)
-    root = (root or path.parent).resolve()
+    if root is None:
+        ancestors = path.resolve().parents
+        root = ancestors[min(_EXPORT_DEPTH, len(ancestors) - 1)]
+    root = root.resolve()
     size = path.stat().st_size
 
     def finder(reference: str) -> Input | None:
