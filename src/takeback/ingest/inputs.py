@@ -135,11 +135,13 @@ def disk_input(path: Path, root: Path | None = None) -> Input:
     root = root.resolve()
     size = path.stat().st_size
 
+    home = path.parent.resolve()
+
     def finder(reference: str) -> Input | None:
         rel = _safe_relative(reference)
         if rel is None:
             return None
-        folder = path.parent.resolve()
+        folder = home
         while True:
             candidate = folder / rel
             try:
