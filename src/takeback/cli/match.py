@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             out.write(dumps({
                 "path": found.path, "distance": found.distance, "transform": found.transform,
                 "signal_type": entry.signal_type, "signal": entry.value,
-                "bank_line": entry.line, "metadata": entry.metadata,
+                "bank_line": entry.line, "metadata": dict(entry.metadata or {}),
             }) + "\n")
         else:
             how = "exact" if entry.signal_type != "pdq" else f"PDQ distance {found.distance}"

@@ -11,11 +11,13 @@ default, PDQ's recommended threshold) and both hashes have quality >= 50;
 videos and other files match by exact MD5 or SHA-256. A negative bank lists
 known false positives that are never reported.
 
-Large banks use a faiss multi-hash index: the 256 bits are cut into 16 chunks
-of 16 bits, and since two hashes within distance 31 must agree on some chunk
-in all but one bit, probing each chunk with one bit flipped finds every match
-(full recall) while touching only a few thousand candidates. Small banks are
-compared directly.
+Large banks use multi-index hashing: the 256 bits are cut into 16 chunks of
+16 bits, and two hashes within distance 31 must agree on some chunk in all but
+one bit, so looking up each chunk and its 16 one-bit neighbours in 16 sorted
+tables finds every match (full recall) while touching about n/4,000
+candidates, whose exact distances are then computed. Measured against faiss's
+IndexBinaryMultiHash with the same layout, this was 4x faster per query and
+half the memory (benchmarks/media.py). Small banks are compared directly.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import csv
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,6 @@ _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
 _TYPE_COLUMNS = ("signal_type", "type", "hash_type", "kind")
 _VALUE_COLUMNS = ("signal", "signal_value", "hash", "value", "pdq", "md5", "video_md5", "sha256")
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class BankEntry:
     signal_type: str  # pdq, md5, video_md5 or sha256
     value: str
     quality: int | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: Mapping[str, str] | None = None  # the bank's other columns (None saves memory)
     line: int = 0
 
 
@@ -157,7 +158,7 @@ def read_bank(path: str | os.PathLike[str]) -> list[BankEntry]:
 
 
 def _bits(hex_values: list[str]) -> np.ndarray:
-    packed = b"".join(bytes.fromhex(v) for v in hex_values)
+    packed = bytearray(b"".join(bytes.fromhex(v) for v in hex_values))  # writable, aligned copy
     return np.frombuffer(packed, dtype=np.uint8).reshape(-1, 32)
 
 
@@ -174,9 +175,7 @@ class Bank:
         self._pdq = [e for e in entries if e.signal_type == "pdq"
                      and (e.quality is None or e.quality >= QUALITY_GATE)]
         self._matrix = _bits([e.value for e in self._pdq])
-        self._index: Any = None
-        if len(self._pdq) >= INDEX_FROM:
-            self._index = _faiss_index(self._matrix)
+        self._index = _MultiIndex(self._matrix) if len(self._pdq) >= INDEX_FROM else None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -185,29 +184,53 @@ class Bank:
         """Bank entries whose PDQ hash is within ``threshold`` bits of ``pdq``."""
         if not self._pdq:
             return []
-        query = _bits([pdq])
-        if self._index is not None:
-            limits, distances, labels = self._index.range_search(query, threshold + 1)
-            found = zip(labels[limits[0] : limits[1]], distances[limits[0] : limits[1]], strict=True)
+        query = _bits([pdq])[0]
+        if self._index is not None and threshold <= _MultiIndex.RADIUS:
+            hits, distances = self._index.near(query, threshold)
         else:
-            distances = _POPCOUNT[np.bitwise_xor(self._matrix, query)].sum(axis=1)
+            distances = np.bitwise_count(np.bitwise_xor(self._matrix, query)).sum(axis=1)
             hits = np.nonzero(distances <= threshold)[0]
-            found = zip(hits, distances[hits], strict=True)
-        return sorted(((self._pdq[int(i)], int(d)) for i, d in found), key=lambda pair: pair[1])
+            distances = distances[hits]
+        pairs = sorted(zip(distances.tolist(), hits.tolist(), strict=True))
+        return [(self._pdq[i], d) for d, i in pairs]
 
     def exact(self, kind: str, value: str) -> list[BankEntry]:
         return self._exact.get((kind, value), [])
 
 
-def _faiss_index(matrix: np.ndarray) -> Any:
-    try:
-        import faiss
-    except ImportError:
-        return None  # direct comparison still gives every match, only slower
-    index = faiss.IndexBinaryMultiHash(256, 16, 16)
-    index.nflip = 1
-    index.add(matrix)
-    return index
+class _MultiIndex:
+    """Multi-index hashing over 16 chunks of 16 bits (exact within RADIUS)."""
+
+    RADIUS = 31  # 16 chunks, one flipped bit each: any hash within 31 bits shares a near chunk
+    _FLIPS = np.array([0] + [1 << bit for bit in range(16)], dtype=np.uint16)
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self._codes = matrix.view(np.uint64)  # n x 4 words, for fast exact distances
+        chunks = matrix.view(">u2")
+        self._order: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+        for column in range(16):
+            order = np.argsort(chunks[:, column], kind="stable").astype(np.uint32)
+            self._order.append(order)
+            self._keys.append(chunks[order, column].astype(np.uint16))
+
+    def near(self, query: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray]:
+        chunks = query.view(">u2").astype(np.uint16)
+        found: list[np.ndarray] = []
+        for column in range(16):
+            probes = chunks[column] ^ self._FLIPS
+            keys, order = self._keys[column], self._order[column]
+            starts = np.searchsorted(keys, probes, "left")
+            ends = np.searchsorted(keys, probes, "right")
+            found.extend(order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True) if b > a)
+        if not found:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        candidates = np.concatenate(found)
+        words = np.bitwise_xor(self._codes[candidates], query.view(np.uint64))
+        distances = np.bitwise_count(words).sum(axis=1)
+        close = distances <= threshold
+        hits, first = np.unique(candidates[close], return_index=True)
+        return hits.astype(np.int64), distances[close][first].astype(np.int64)
 
 
 def load_bank(path: str | os.PathLike[str]) -> Bank:
