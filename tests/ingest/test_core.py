@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import zipfile
@@ -27,7 +28,8 @@ def write(path: Path, data: bytes | str) -> Path:
     ("data", "encoding"),
     [
         (b"\xef\xbb\xbfAlex: hi", "utf-8-sig"),
-        ("Alex: hi".encode("utf-16"), "utf-16-le"),
+        ("Alex: hi".encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + "Alex: hi".encode("utf-16-be"), "utf-16"),
         ("Alex: hi".encode("utf-16-be"), "utf-16-be"),
         ("Alex: hi".encode("utf-16-le"), "utf-16-le"),
         ("Zoë: café".encode("cp1252"), "cp1252"),
@@ -203,3 +205,11 @@ def test_media_is_found_from_the_export_root_when_a_file_is_named_alone(tmp_path
     assert not isinstance(item, Skipped)
     assert item.attachment("media/p.jpg").present
     assert not item.attachment("media/../../../etc/passwd").present
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_first_line_has_no_byte_order_mark(codec: str) -> None:
+    data = "Alex: hi\nSam: yo\n".encode(codec)
+    if codec in ("utf-16-le", "utf-16-be"):
+        data = (codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE) + data
+    assert list(iter_lines(io.BytesIO(data), data[:64])) == ["Alex: hi", "Sam: yo"]
