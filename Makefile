@@ -24,7 +24,8 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
