@@ -105,7 +105,7 @@ def test_bank_formats(tmp_path: Path, text: str, kinds: list[str]) -> None:
 def test_bad_banks_are_named(tmp_path: Path, text: str) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CorruptInput, match="bad.csv"):
+    with pytest.raises(CorruptInput, match=r"bad\.csv"):
         read_bank(path)
 
 
