@@ -38,7 +38,7 @@ __all__ = [
     "read",
 ]
 
-_NOT_PARSERS = {"base", "inputs", "archive", "encoding"}
+_NOT_PARSERS = {"base", "inputs", "archive", "encoding", "jsonstream"}
 
 
 def _load_parsers() -> None:

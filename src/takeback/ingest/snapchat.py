@@ -43,7 +43,7 @@ from takeback.errors import CorruptInput, UnsafeInput
 from takeback.ingest.base import PARSERS, Parser, ReadOptions
 from takeback.ingest.encoding import epoch_ms_to_utc, head_text
 from takeback.ingest.inputs import Input
-from takeback.ingest.telegram import (
+from takeback.ingest.jsonstream import (
     Event,
     Utf8Reader,
     build_value,
