@@ -1,0 +1,318 @@
+"""The signals, loaded from data, and the matcher that finds them in one text.
+
+Rules live in ``rules/<language>.yaml`` (see docs/adding-a-signal.md). Every
+pattern of every rule goes into one RE2 ``Set``, which answers "which rules
+match anywhere in this text" in a single pass whatever the number of rules.
+Only the rules that matched are then searched one by one for where they
+matched, on the folded text, and the span is mapped back to the original
+characters so the quote is exactly what the person wrote.
+
+RE2 guarantees time linear in the text for every pattern (no backtracking), so
+a hostile or megabyte-long message cannot stall a scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import re2
+import yaml
+
+from takeback.detect.normalise import NEEDS_LEET, NEEDS_SQUEEZE, Normaliser
+from takeback.errors import CorruptInput
+from takeback.model import STAGES
+
+# Stages a rule may have besides the conversation stages: "crisis" (the person
+# speaks of suicide or self-harm), "context" (text about sextortion, such as
+# news or advice, rather than sextortion itself) and "media" (a line standing
+# for a photo or video in an export).
+EXTRA_STAGES = ("crisis", "context", "media")
+
+_TERM = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_RULE_ID = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
+# Texts longer than this are matched in overlapping windows, so that the memory
+# RE2 needs stays bounded whatever the length; windows overlap by more than any
+# pattern can span, and start after a space so no word is cut.
+_WINDOW = 1 << 16
+_OVERLAP = 1 << 11
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One signal: the stage it shows, its patterns (RE2 syntax, over folded text) and examples."""
+
+    id: str
+    stage: str
+    patterns: tuple[str, ...]
+    weight: float
+    sexual: bool
+    by_victim: bool  # the person's own account of what is done to them: not the offender's words
+    description: str
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Where one rule matched one text: span and quote refer to the original text."""
+
+    rule: Rule
+    span: tuple[int, int]
+    quote: str
+
+
+def _options(max_mem: int) -> Any:
+    options = re2.Options()
+    options.max_mem = max_mem
+    options.never_capture = True
+    return options
+
+
+def spaced(pattern: str) -> str:
+    """A pattern where each space matches one or more spaces (folding keeps separators one for one)."""
+    out: list[str] = []
+    index = 0
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        following = pattern[index + 1 : index + 2]
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append(char)
+            if following == "]" or pattern[index + 1 : index + 3] == "^]":  # a literal ] first
+                out.append(pattern[index + 1 : index + 2 + (following != "]")])
+                index += 1 + (following != "]")
+        elif char == " " and following in ("?", "*", "{"):
+            out.append("(?: +)")
+        elif char == " " and following != "+":
+            out.append(" +")
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _windows(text: str | bytes) -> list[int]:
+    """Where the matching windows of a long text start."""
+    space = " " if isinstance(text, str) else b" "
+    starts = [0]
+    while starts[-1] + _WINDOW < len(text):
+        nominal = starts[-1] + _WINDOW - _OVERLAP
+        after = text.find(space, nominal, nominal + _OVERLAP // 2)  # type: ignore[arg-type]
+        starts.append(after + 1 if after >= 0 else nominal)
+    return starts
+
+
+class Engine:
+    """All rules compiled once; :meth:`hits` finds them in a text."""
+
+    def __init__(self, rules: Sequence[Rule], normaliser: Normaliser) -> None:
+        self.rules = tuple(rules)
+        self.normaliser = normaliser
+        self._set = re2.Set.SearchSet(_options(256 << 20))
+        self._regexes: list[Any] = []
+        for rule in self.rules:
+            pattern = "|".join(f"(?:{spaced(p)})" for p in rule.patterns)
+            try:
+                self._set.Add(pattern)
+                self._regexes.append(re2.compile(pattern, _options(16 << 20)))
+            except re2.error:
+                raise CorruptInput(f"rule {rule.id}: a pattern is not valid RE2 syntax") from None
+        # Two more entries say when a text needs the slower folding steps.
+        self._needs_leet = self._set.Add(NEEDS_LEET)
+        self._needs_squeeze = self._set.Add(NEEDS_SQUEEZE)
+        self._set.Compile()
+
+    def _match(self, folded: bytes) -> list[int]:
+        if len(folded) <= _WINDOW:
+            return self._set.Match(folded) or []
+        found: set[int] = set()
+        for start in _windows(folded):
+            found.update(self._set.Match(folded[start : start + _WINDOW]) or ())
+        return sorted(found)
+
+    def matched(self, text: str) -> list[int]:
+        """Indices of the rules that match somewhere in ``text``."""
+        found = self._match(self.normaliser.quick(text))
+        if not found:
+            return found
+        if self._needs_leet in found or self._needs_squeeze in found:
+            found = self._match(self.normaliser.fold(text).encode("utf-8"))
+        return [index for index in found if index < self._needs_leet]
+
+    def hits(self, text: str, matched: Sequence[int] | None = None) -> list[Hit]:
+        """Every rule that matches ``text``, each once, at its first match.
+
+        ``matched`` is what :meth:`matched` said for this text, when already known.
+        """
+        if matched is None:
+            matched = self.matched(text) if text else []
+        if not matched:
+            return []
+        folded, offsets = self.normaliser.fold_mapped(text)
+        # RE2 searches bytes fastest; offsets are turned back into characters.
+        data = folded.encode("utf-8")
+        ascii_only = len(data) == len(folded)
+        starts = _windows(data)
+        found: list[Hit] = []
+        for index in matched:
+            span = self._first(self._regexes[index], data, starts)
+            if span is None:
+                continue
+            if not ascii_only:
+                span = (
+                    len(data[: span[0]].decode("utf-8", "ignore")),
+                    len(data[: span[1]].decode("utf-8", "ignore")),
+                )
+            start, end = offsets.span(*span)
+            found.append(Hit(self.rules[index], (start, end), text[start:end]))
+        found.sort(key=lambda hit: (hit.span, hit.rule.id))
+        return found
+
+    @staticmethod
+    def _first(regex: Any, data: bytes, starts: list[int]) -> tuple[int, int] | None:
+        for start in starts:
+            match = regex.search(data[start : start + _WINDOW] if len(data) > _WINDOW else data)
+            if match is not None:
+                return start + match.start(), start + match.end()
+        return None
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _expand(pattern: str, terms: Mapping[str, str], where: str) -> str:
+    for _ in range(8):  # terms may use terms, a few levels deep
+        if not _TERM.search(pattern):
+            return pattern
+
+        def term(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in terms:
+                raise CorruptInput(f"{where}: unknown term {{{name}}}")
+            return terms[name]
+
+        pattern = _TERM.sub(term, pattern)
+    raise CorruptInput(f"{where}: terms nest too deeply (a term uses itself?)")
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise CorruptInput(f"{where}: must be a list of strings")
+    return tuple(value)
+
+
+def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -> Rule:
+    if not isinstance(entry, dict):
+        raise CorruptInput(f"{source}: every rule must be a mapping")
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
+        raise CorruptInput(f"{source}: rule id {rule_id!r} must look like 'stage.name'")
+    where = f"{source}: rule {rule_id}"
+    stage = entry.get("stage")
+    if stage not in STAGES and stage not in EXTRA_STAGES:
+        raise CorruptInput(f"{where}: unknown stage {stage!r}")
+    weight = entry.get("weight")
+    if not isinstance(weight, int | float) or not 0 < weight <= 1:
+        raise CorruptInput(f"{where}: weight must be a number above 0 and at most 1")
+    sexual = entry.get("sexual", stage in ("sexualisation", "image_request"))
+    if not isinstance(sexual, bool):
+        raise CorruptInput(f"{where}: sexual must be true or false")
+    by_victim = entry.get("by_victim", False)
+    if not isinstance(by_victim, bool):
+        raise CorruptInput(f"{where}: by_victim must be true or false")
+    unknown = set(entry) - {
+        "id",
+        "stage",
+        "weight",
+        "sexual",
+        "by_victim",
+        "description",
+        "patterns",
+        "examples",
+    }
+    if unknown:
+        raise CorruptInput(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    examples = entry.get("examples")
+    if not isinstance(examples, dict):
+        raise CorruptInput(f"{where}: examples must have match and no_match lists")
+    patterns = tuple(_expand(p, terms, where) for p in _strings(entry.get("patterns"), f"{where}: patterns"))
+    if not patterns:
+        raise CorruptInput(f"{where}: no patterns")
+    return Rule(
+        id=rule_id,
+        stage=str(stage),
+        patterns=patterns,
+        weight=float(weight),
+        sexual=sexual,
+        by_victim=by_victim,
+        description=str(entry.get("description", "")).strip(),
+        match=_strings(examples.get("match"), f"{where}: examples.match"),
+        no_match=_strings(examples.get("no_match"), f"{where}: examples.no_match"),
+        language=language,
+    )
+
+
+def parse_rules(document: object, source: str) -> tuple[list[Rule], dict[str, str]]:
+    """Rules and emoji words from one parsed rule file."""
+    if not isinstance(document, dict):
+        raise CorruptInput(f"{source}: a rule file is a mapping with language, terms, emoji, rules")
+    language = document.get("language")
+    if not isinstance(language, str):
+        raise CorruptInput(f"{source}: language is missing")
+    raw_terms = document.get("terms") or {}
+    emoji = document.get("emoji") or {}
+    if not isinstance(raw_terms, dict) or not all(isinstance(v, str) for v in raw_terms.values()):
+        raise CorruptInput(f"{source}: terms must map names to patterns")
+    if not isinstance(emoji, dict) or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in emoji.items()
+    ):
+        raise CorruptInput(f"{source}: emoji must map single characters to words")
+    terms = {str(name): value for name, value in raw_terms.items()}
+    rules = [_rule(entry, language, terms, source) for entry in document.get("rules") or []]
+    return rules, {str(k): str(v) for k, v in emoji.items()}
+
+
+def load_rules(names: Iterable[str] | None = None) -> tuple[list[Rule], dict[str, str]]:
+    """The packaged rule files (all languages, or the ones named), checked."""
+    folder = resources.files("takeback.detect") / "rules"
+    rules: list[Rule] = []
+    emoji: dict[str, str] = {}
+    wanted = set(names) if names is not None else None
+    for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not item.name.endswith(".yaml") or (
+            wanted is not None and item.name.removesuffix(".yaml") not in wanted
+        ):
+            continue
+        try:
+            document = yaml.safe_load(item.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise CorruptInput(f"not valid YAML ({error})".replace("\n", " "), item.name) from None
+        found, words = parse_rules(document, item.name)
+        rules.extend(found)
+        for char, word in words.items():
+            if emoji.setdefault(char, word) != word:
+                raise CorruptInput(f"{item.name}: emoji {char!r} means different words in two files")
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise CorruptInput(f"rule id {rule.id} is used twice")
+        seen.add(rule.id)
+    return rules, emoji
+
+
+def build_engine(names: Iterable[str] | None = None) -> Engine:
+    rules, emoji = load_rules(names)
+    return Engine(rules, Normaliser(emoji))

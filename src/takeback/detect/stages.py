@@ -1,0 +1,259 @@
+"""From findings in single messages to what a whole conversation shows.
+
+A stage is *reached* when the weights of the different rules of that stage
+found so far add up to 1 (a strong signal alone, or two weaker ones together).
+The verdict follows the police and child-protection definition: sextortion is
+sexual leverage (sexual images or acts, real or claimed) used with a threat
+or a demand. docs/detection.md explains the risk levels.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from takeback.detect.engine import Hit
+from takeback.model import STAGES, Assessment, Finding, Message, StageReached
+
+REACHED = 1.0 - 1e-9  # weights add up to 1 (float sums such as 0.7 + 0.3 land just below)
+HALF = 0.5 - 1e-9
+WINDOW = 30  # messages: how far apart weak cues of threats, demands and pressure may be
+COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "email_scam"})
+RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
+RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
+MEDIA_EVIDENCE = 0.5  # a photo or video the threatened person sent before the threat
+
+SUMMARIES = {
+    "sextortion": (
+        "This looks like sextortion: someone is using sexual images, or the claim of having "
+        "them, to threaten you or demand money. It is a known crime, it is not your fault, "
+        "and help is available."
+    ),
+    "email_scam": (
+        "This looks like a sextortion email scam: the sender claims to have recorded you and "
+        "demands payment. These emails go to many people at once, the claims are usually "
+        "false, and you should not pay."
+    ),
+    "coercion": (
+        "This does not look like sextortion: it contains threats or demands, but nothing in it "
+        "shows sexual images are involved. If someone is threatening you, you can still get help."
+    ),
+    "image_request": (
+        "This does not look like sextortion, but someone is asking for intimate images: you "
+        "never have to send them, and you can stop replying and tell someone you trust."
+    ),
+    "crisis": (
+        "This does not look like sextortion, but someone here speaks of wanting to die or "
+        "hurt themselves: please talk to someone now."
+    ),
+    "early": "This does not look like sextortion, though a few messages show early warning signs.",
+    "none": "This does not look like sextortion.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A finding with what its rule says about it, and where its message is."""
+
+    finding: Finding
+    position: int  # index of the message in the conversation
+    sexual: bool
+    by_victim: bool
+
+
+def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> list[_Found]:
+    found: list[_Found] = []
+    for position, (message, message_hits) in enumerate(zip(messages, hits, strict=True)):
+        # Text about sextortion (news, advice) quotes threats without making them.
+        about = any(hit.rule.stage == "context" for hit in message_hits)
+        for hit in message_hits:
+            if about and hit.rule.stage in STAGES:
+                continue
+            finding = Finding(
+                rule=hit.rule.id,
+                stage=hit.rule.stage,
+                message_id=message.id,
+                quote=hit.quote,
+                span=hit.span,
+                weight=hit.rule.weight,
+                sender=message.sender,
+            )
+            found.append(_Found(finding, position, hit.rule.sexual, hit.rule.by_victim))
+    return found
+
+
+def _roles(messages: Sequence[Message], found: Sequence[_Found]) -> tuple[str | None, str | None]:
+    """The sender of most threats and demands, and the person they target.
+
+    A person recounting what is done to them ("she wants me to pay") is the
+    victim, not the offender.
+    """
+    if not any(f.finding.sender for f in found):
+        return None, None
+    coercive = Counter(
+        f.finding.sender
+        for f in found
+        if f.finding.stage in COERCION and f.finding.sender and not f.by_victim
+    )
+    told = Counter(f.finding.sender for f in found if f.by_victim and f.finding.sender)
+    first = {f.finding.sender: f.position for f in reversed(found)}
+    offender = max(coercive, key=lambda sender: (coercive[sender], -first[sender])) if coercive else None
+    if told:
+        victim: str | None = max(told, key=lambda sender: (told[sender], -first[sender]))
+    elif offender is not None:
+        others = Counter(m.sender for m in messages if m.sender and m.sender != offender)
+        victim = others.most_common(1)[0][0] if others else None
+    else:
+        victim = None
+    return offender, (victim if victim != offender else None)
+
+
+def _rapid(messages: Sequence[Message], offender: str | None, after: int) -> list[_Found]:
+    """A burst of messages from the offender after the first threat, with no reply."""
+    if offender is None:
+        return []
+    run: list[int] = []
+    for position in range(after, len(messages)):
+        message = messages[position]
+        if message.sender != offender or message.timestamp is None:
+            run = []
+            continue
+        run.append(position)
+        first = messages[run[0]].timestamp
+        if first is not None and message.timestamp - first > timedelta(seconds=RAPID_SECONDS):
+            run = [position]
+        if len(run) == RAPID_MESSAGES:
+            finding = Finding(
+                rule="pressure.rapid_messages",
+                stage="pressure",
+                message_id=message.id,
+                quote=message.text,
+                span=(0, len(message.text)),
+                weight=1.0,
+                sender=offender,
+            )
+            return [_Found(finding, position, False, False)]
+    return []
+
+
+def _reached(found: Sequence[_Found]) -> dict[str, int]:
+    """Stage -> position of the message where its weights first added up to 1.
+
+    Weak cues of threats, demands and pressure count together only when they
+    are near each other (within WINDOW messages): a long chat collects stray
+    weak cues that mean nothing. Early-stage cues add up over the whole chat.
+    """
+    by_stage: dict[str, list[_Found]] = {}
+    for item in sorted(found, key=lambda f: f.position):
+        by_stage.setdefault(item.finding.stage, []).append(item)
+    reached: dict[str, int] = {}
+    for stage, items in by_stage.items():
+        windowed = stage in COERCION
+        first = 0
+        rules: dict[str, float] = {}
+        for index, item in enumerate(items):
+            if windowed:
+                while item.position - items[first].position > WINDOW:
+                    first += 1
+                rules = {}
+                for earlier in items[first:index]:
+                    rules[earlier.finding.rule] = max(
+                        rules.get(earlier.finding.rule, 0.0), earlier.finding.weight
+                    )
+            rules[item.finding.rule] = max(rules.get(item.finding.rule, 0.0), item.finding.weight)
+            if sum(rules.values()) >= REACHED:
+                reached[stage] = item.position
+                break
+    return reached
+
+
+def _sexual_evidence(
+    messages: Sequence[Message], found: Sequence[_Found], offender: str | None, threat_at: int | None
+) -> float:
+    """How strongly the conversation shows sexual content (1 or more: clearly).
+
+    Each sexual rule counts once, at its weight. A photo or video that the
+    person being threatened sent before the threat adds half: in sextortion
+    that is the image used as leverage.
+    """
+    rules: dict[str, float] = {}
+    for item in found:
+        if item.sexual:
+            rules[item.finding.rule] = max(rules.get(item.finding.rule, 0.0), item.finding.weight)
+    evidence = sum(rules.values())
+    if offender is not None and threat_at is not None:
+        media = {f.position for f in found if f.finding.stage == "media"}
+        if any(
+            (position in media or messages[position].attachments)
+            and messages[position].sender not in (None, offender)
+            for position in range(threat_at)
+        ):
+            evidence += MEDIA_EVIDENCE
+    return evidence
+
+
+def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> Assessment:
+    """The assessment of a conversation from the rule hits in each of its messages."""
+    found = _findings(messages, hits)
+    offender, victim = _roles(messages, found)
+    reached = _reached(found)
+    if "threat" in reached and "pressure" not in reached:
+        found.extend(_rapid(messages, offender, reached["threat"]))
+        reached = _reached(found)
+    stages = sorted(
+        (stage for stage in reached if stage in STAGES),
+        key=lambda stage: (reached[stage], STAGES.index(stage)),
+    )
+    timeline = tuple(
+        StageReached(stage, messages[reached[stage]].id, messages[reached[stage]].timestamp)
+        for stage in stages
+    )
+    # The victim's words, not the offender's ("kill yourself" is abuse, not a crisis).
+    crisis = any(
+        f.finding.stage == "crisis" and (offender is None or f.finding.sender != offender) for f in found
+    )
+
+    threat = "threat" in reached
+    demand = "payment_demand" in reached
+    pressure = "pressure" in reached or "escalation" in reached
+    email_scam = "email_scam" in reached
+    evidence = _sexual_evidence(messages, found, offender, reached.get("threat"))
+    # Half the sexual evidence is enough when a threat and a demand go with it.
+    sexual = evidence >= REACHED or (evidence >= HALF and threat and demand)
+    sextortion = sexual and (threat or (demand and (pressure or email_scam)))
+
+    if sextortion:
+        risk = "critical" if crisis or (threat and demand and pressure) else "high"
+        summary = SUMMARIES["email_scam" if email_scam else "sextortion"]
+    elif crisis:
+        risk, summary = "high", SUMMARIES["crisis"]
+    elif threat or email_scam or (demand and pressure):
+        risk, summary = "medium", SUMMARIES["coercion"]
+    elif "image_request" in reached:
+        risk, summary = "medium", SUMMARIES["image_request"]
+    elif stages:
+        risk, summary = "low", SUMMARIES["early"]
+    else:
+        risk, summary = "none", SUMMARIES["none"]
+
+    first_time = next((m.timestamp for m in messages if m.timestamp is not None), None)
+    threat_time = messages[reached["threat"]].timestamp if threat else None
+    seconds = (
+        max(0.0, (threat_time - first_time).total_seconds())
+        if first_time is not None and threat_time is not None
+        else None
+    )
+    return Assessment(
+        sextortion=sextortion,
+        risk=risk,
+        stages=tuple(stages),
+        timeline=timeline,
+        crisis=crisis,
+        findings=tuple(f.finding for f in sorted(found, key=lambda f: (f.position, f.finding.span))),
+        offender=offender,
+        victim=victim,
+        seconds_to_first_threat=seconds,
+        summary=summary,
+    )

@@ -1,0 +1,91 @@
+"""`takeback check` as a person runs it: a calm verdict first, why, and what to do next."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from takeback.cli import main
+from takeback.cli.check import CRISIS_FIRST, NEXT_STEPS
+
+CHATS = Path(__file__).resolve().parents[1] / "data" / "detect" / "chats"
+FIXTURES = sorted(CHATS.glob("*.txt"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_check_json_matches_the_golden_file(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(path), "--json")
+    assert code == 0
+    [conversation] = json.loads(out)["conversations"]
+    assessment = conversation["assessment"]
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert {key: assessment[key] for key in expected} == expected
+
+
+def test_check_json_has_the_stable_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(CHATS / "sextortion.txt"), "--json")
+    data = json.loads(out)
+    assert code == 0 and set(data) >= {"conversations", "warnings"}
+    [conversation] = data["conversations"]
+    assert set(conversation) >= {"source", "platform", "participants", "messages", "assessment"}
+    assessment = conversation["assessment"]
+    assert set(assessment) >= {"sextortion", "risk", "stages", "crisis", "offender", "victim",
+                               "seconds_to_first_threat", "summary", "timeline", "findings"}
+    texts = {m["id"]: m["text"] for m in conversation["messages"]}
+    for finding in assessment["findings"]:
+        assert set(finding) == {"rule", "stage", "message_id", "quote", "span", "weight", "sender"}
+        start, end = finding["span"]
+        assert texts[finding["message_id"]][start:end] == finding["quote"]
+    for reached in assessment["timeline"]:
+        assert set(reached) == {"stage", "message_id", "timestamp"}
+
+
+def test_check_text_puts_the_verdict_first_then_why_then_next_steps(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(CHATS / "sextortion.txt"))
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("This looks like sextortion")
+    assert "What happened, in order:" in lines
+    assert any("threat" in line and "Maya:" in line and '"' in line for line in lines)
+    assert out.index("What happened") < out.index("What to do next:")
+    for step in NEXT_STEPS:
+        assert step in out
+    # Numbers and links of services come from the guidance data, never from here.
+    assert not re.search(r"https?://|\b\d{3}[ -]?\d{3,4}\b", "\n".join(NEXT_STEPS) + CRISIS_FIRST)
+
+
+def test_check_puts_crisis_support_first(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", str(CHATS / "crisis.txt"))
+    assert out.splitlines()[0] == CRISIS_FIRST
+
+
+def test_an_ordinary_chat_gets_a_short_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", str(CHATS / "ordinary.txt"))
+    assert code == 0
+    assert out.splitlines()[0] == "This does not look like sextortion."
+    assert "What to do next" not in out
+
+
+def test_check_exits_1_only_when_a_file_cannot_be_read(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", str(tmp_path / "missing.txt"))
+    assert code == 1 and "missing.txt" in err
+    assert out == "No conversations found.\n"
+
+
+def test_check_makes_terminal_escapes_visible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "chat.txt"
+    path.write_text("X: I have your nudes \x1b[2J\nX: pay $300 or I send them to your family\n",
+                    encoding="utf-8")
+    _, out, _ = run(capsys, "check", str(path))
+    assert "\x1b" not in out

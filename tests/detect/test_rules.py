@@ -1,0 +1,100 @@
+"""The rule contract: every rule's own examples, run through the real engine, and a checked rule file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from takeback.detect import engine
+from takeback.detect.engine import EXTRA_STAGES, Rule, parse_rules, spaced
+from takeback.errors import CorruptInput
+from takeback.model import STAGES
+
+RULES = engine().rules
+MATCH = [(rule, text) for rule in RULES for text in rule.match]
+NO_MATCH = [(rule, text) for rule in RULES for text in rule.no_match]
+
+
+def rule_ids(value: object) -> str:
+    return value.id if isinstance(value, Rule) else str(value)[:40]
+
+
+@pytest.mark.parametrize(("rule", "text"), MATCH, ids=rule_ids)
+def test_rule_finds_its_match_examples(rule: Rule, text: str) -> None:
+    hits = [hit for hit in engine().hits(text) if hit.rule.id == rule.id]
+    assert hits, f"{rule.id} should match {text!r}"
+    # The quote is the person's own words, exactly.
+    assert all(text[hit.span[0]:hit.span[1]] == hit.quote and hit.quote for hit in hits)
+
+
+@pytest.mark.parametrize(("rule", "text"), NO_MATCH, ids=rule_ids)
+def test_rule_ignores_its_no_match_examples(rule: Rule, text: str) -> None:
+    assert rule.id not in {hit.rule.id for hit in engine().hits(text)}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=rule_ids)
+def test_rule_is_complete(rule: Rule) -> None:
+    assert rule.stage in STAGES or rule.stage in EXTRA_STAGES
+    assert rule.description and rule.match and rule.no_match
+    assert 0 < rule.weight <= 1
+    for pattern in rule.patterns:
+        # Folded text is lower case: an upper-case letter (other than an escape
+        # such as \S or \W) could never match.
+        assert not re.search(r"(?<!\\)[A-Z]", pattern), f"{rule.id}: upper case in {pattern!r}"
+        assert "{" not in re.sub(r"\{\d+(,\d*)?\}", "", pattern), f"{rule.id}: unexpanded term"
+
+
+def test_every_stage_has_rules() -> None:
+    assert {rule.stage for rule in RULES} >= {*STAGES, "crisis", "context", "media"}
+
+
+def test_rule_ids_are_unique() -> None:
+    assert len({rule.id for rule in RULES}) == len(RULES)
+
+
+GOOD = {
+    "id": "threat.example",
+    "stage": "threat",
+    "weight": 1.0,
+    "description": "An example.",
+    "patterns": [r"\bfoo {X}\b"],
+    "examples": {"match": ["foo bar"], "no_match": ["bar"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"stage": "gossip"}, "unknown stage"),
+        ({"weight": 0}, "weight"),
+        ({"weight": 1.5}, "weight"),
+        ({"id": "NoDot"}, "rule id"),
+        ({"patterns": [r"\bfoo {MISSING}"]}, "unknown term"),
+        ({"patterns": []}, "no patterns"),
+        ({"patterns": "foo"}, "list of strings"),
+        ({"sexual": "yes"}, "sexual"),
+        ({"by_victim": 1}, "by_victim"),
+        ({"colour": "red"}, "unknown field"),
+        ({"examples": {"match": ["x"]}}, "examples.no_match"),
+    ],
+)
+def test_a_broken_rule_is_refused_with_a_clear_message(change: dict[str, object], message: str) -> None:
+    document = {"language": "xx", "terms": {"X": "(?:bar|baz)"}, "rules": [{**GOOD, **change}]}
+    with pytest.raises(CorruptInput, match=message):
+        parse_rules(document, "xx.yaml")
+
+
+def test_terms_are_expanded_and_spaces_match_runs_of_separators() -> None:
+    rules, _ = parse_rules({"language": "xx", "terms": {"X": "(?:bar|baz)"}, "rules": [GOOD]}, "xx.yaml")
+    assert rules[0].patterns == (r"\bfoo (?:bar|baz)\b",)
+    assert spaced(r"a b ?c [ x]d (?: \S+){0,3}") == r"a +b(?: +)?c +[ x]d +(?: +\S+){0,3}"
+
+
+def test_a_pattern_re2_cannot_read_is_refused() -> None:
+    from takeback.detect.engine import Engine
+    from takeback.detect.normalise import Normaliser
+
+    bad = Rule("threat.bad", "threat", (r"(a)\1",), 1.0, False, False, "", ("a",), (), "xx")
+    with pytest.raises(CorruptInput, match=r"threat\.bad"):
+        Engine([bad], Normaliser())

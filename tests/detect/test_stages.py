@@ -1,0 +1,187 @@
+"""Conversation-level assessment: verdict, risk, stages in order, roles, crisis."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from takeback.detect import assess, assess_text
+from takeback.detect.stages import WINDOW
+from takeback.model import Assessment, Attachment, Conversation, Message, Source
+
+START = datetime(2026, 3, 14, 21, 0, tzinfo=UTC)
+
+
+def chat(*lines: str, seconds: int = 60) -> Conversation:
+    """A conversation from 'Name: text' lines, one message every ``seconds``."""
+    messages = []
+    for number, line in enumerate(lines):
+        sender, _, text = line.partition(": ")
+        messages.append(Message(id=f"m{number + 1}", sender=sender, text=text,
+                                timestamp=START + timedelta(seconds=seconds * number)))
+    return Conversation(source=Source("chat.txt", "0" * 64, 0, "text"), platform="test",
+                        title=None, participants=(), messages=tuple(messages))
+
+
+SEXTORTION = chat(
+    "Mia: hey cutie, saw ur profile. add me on snap?",
+    "Leo: ok",
+    "Mia: ur so hot. send me a pic, no face needed 😏",
+    "Leo: <Media omitted>",
+    "Mia: I have your nudes and screenshots of all your followers",
+    "Mia: pay £300 on paypal or I send them to your family",
+    "Mia: you have 1 hour. don't block me",
+)
+
+CASES = {
+    "textbook sextortion chat": (SEXTORTION, True, "critical"),
+    "claimed images, threat and demand": (
+        chat("X: i recorded you naked on facetime", "X: send $200 or it goes to all your friends"),
+        True, "high"),
+    "more images demanded under threat": (
+        chat("Kai: I still have every nude you sent me",
+             "Kai: send me new ones tonight or your boyfriend sees them all"),
+        True, "high"),
+    "photo sent, then threatened for money": (
+        chat("Sam: send one back", "Jo: <Media omitted>",
+             "Sam: pay 100 dollars or I post it on your instagram and tag your friends"),
+        True, "high"),
+    "the victim telling a friend": (
+        chat("Liam: some girl has my nudes and says she'll send them to my family if i dont pay 500",
+             "Oscar: don't pay, tell someone"),
+        True, "high"),
+    "news about sextortion": (
+        chat("News: Police warn of sextortion scams. Criminals threaten to send your nudes to "
+             "your family unless you pay $500, officers said."),
+        False, "none"),
+    "advice about sextortion": (
+        chat("Mum: If someone threatens to share your pictures, don't pay and tell me"),
+        False, "none"),
+    "consensual sexting": (
+        chat("A: miss you babe, send nudes", "B: you first 😏", "A: <Media omitted>",
+             "B: so hot. I want you so bad"),
+        False, "medium"),
+    "non-sexual extortion": (
+        chat("G: pay me £300 or I tell your dad and the whole school what you did"),
+        False, "medium"),
+    "ransomware": (
+        chat("X: Your files are encrypted. Pay 0.5 BTC within 72 hours to get the key."),
+        False, "medium"),
+    "debt collection": (
+        chat("Bank: Your balance of £420 is overdue. Please pay within 7 days."),
+        False, "low"),
+    "friends and money": (
+        chat("Zoe: can you send me £20 for the concert ticket?", "Amy: sending it now x"),
+        False, "low"),
+    "grooming without a threat": (
+        chat("M: a/s/l?", "E: 14 f", "M: you look mature for your age. are you home alone?",
+             "M: send me a pic in your bikini, don't tell your mum"),
+        False, "medium"),
+    "ordinary chat": (chat("A: see you at 5", "B: ok!"), False, "none"),
+}
+
+
+@pytest.mark.parametrize(("conversation", "sextortion", "risk"), CASES.values(), ids=CASES.keys())
+def test_verdict_and_risk(conversation: Conversation, sextortion: bool, risk: str) -> None:
+    assessment = assess(conversation)
+    assert (assessment.sextortion, assessment.risk) == (sextortion, risk)
+    assert assessment.summary.startswith("This looks like" if sextortion else "This does not look like")
+
+
+def test_stages_come_in_the_order_reached_with_message_and_time() -> None:
+    assessment = assess(SEXTORTION)
+    assert assessment.stages == ("approach", "image_request", "threat", "payment_demand", "pressure")
+    assert [t.stage for t in assessment.timeline] == list(assessment.stages)
+    threat = next(t for t in assessment.timeline if t.stage == "threat")
+    assert (threat.message_id, threat.timestamp) == ("m5", START + timedelta(minutes=4))
+    assert assessment.seconds_to_first_threat == 240.0
+    assert (assessment.offender, assessment.victim) == ("Mia", "Leo")
+
+
+def test_every_finding_says_why() -> None:
+    messages = {m.id: m for m in SEXTORTION.messages}
+    for finding in assess(SEXTORTION).findings:
+        assert finding.rule and finding.stage and finding.quote
+        assert messages[finding.message_id].text[slice(*finding.span)] == finding.quote
+        assert finding.sender == messages[finding.message_id].sender
+
+
+@pytest.mark.parametrize(
+    ("conversation", "crisis", "risk"),
+    [
+        (chat("X: I have your nudes, pay $300 or your family sees them",
+              "Ben: please, if they see it I'll kill myself"), True, "critical"),
+        (chat("X: I have your nudes, pay $300 or your family sees them", "X: just kill yourself then",
+              "Ben: please stop"), False, "high"),
+        (chat("Ava: I failed everything. I can't go on", "Grace: I'm calling you now"), True, "high"),
+        (chat("Ava: I'm dying to see the new film"), False, "none"),
+        (chat("Ava: i want to end it all"), True, "high"),
+    ],
+    ids=["victim in crisis", "offender says kill yourself", "crisis without sextortion",
+         "a figure of speech", "one line"],
+)
+def test_crisis_is_the_victims_words(conversation: Conversation, crisis: bool, risk: str) -> None:
+    assessment = assess(conversation)
+    assert (assessment.crisis, assessment.risk) == (crisis, risk)
+    assert "crisis" not in assessment.stages
+
+
+def test_news_only_mutes_its_own_message() -> None:
+    conversation = chat("X: I have your nudes. pay $300 or I send them to your family",
+                        "Leo: police warn about sextortion scams like this, I read it")
+    assert assess(conversation).sextortion
+
+
+def test_weak_threat_cues_far_apart_do_not_add_up() -> None:
+    filler = [f"A: message {n}" for n in range(WINDOW + 5)]
+    near = chat("A: i still have a picture of you", "A: your mom will see it")
+    far = chat("A: i still have a picture of you", *filler, "A: your mom will see it")
+    assert "threat" in assess(near).stages
+    assert "threat" not in assess(far).stages
+
+
+def test_a_burst_of_messages_after_a_threat_is_pressure() -> None:
+    burst = chat("X: i have your nudes", "X: I will send them to your family", "X: hello",
+                 "X: answer", "X: ??", "X: ...", seconds=10)
+    assessment = assess(burst)
+    assert "pressure" in assessment.stages
+    assert any(f.rule == "pressure.rapid_messages" for f in assessment.findings)
+
+
+def test_an_attachment_counts_like_a_media_line() -> None:
+    photo = Attachment(name="IMG_0001.jpg", media_type="image/jpeg")
+    base = chat("Sam: send one back", "Jo: here", "Sam: pay 100 dollars or I post it on your instagram")
+    with_photo = Conversation(**{**{f: getattr(base, f) for f in base.__slots__},  # type: ignore[attr-defined]
+                                 "messages": (base.messages[0],
+                                              Message(**{**{f: getattr(base.messages[1], f) for f in
+                                                            Message.__slots__},  # type: ignore[attr-defined]
+                                                         "attachments": (photo,)}),
+                                              base.messages[2])})
+    assert not assess(base).sextortion
+    assert assess(with_photo).sextortion
+
+
+def test_system_messages_are_not_assessed() -> None:
+    conversation = chat("A: hi")
+    system = Message(id="s", sender=None, timestamp=None, text="I have your nudes, pay $300 or else",
+                     system=True)
+    conversation = Conversation(conversation.source, "test", None, (), (system,))
+    assert assess(conversation).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Assessment(False, "none", (), (), False, (), summary="This does not look like sextortion.")),
+    ],
+)
+def test_assess_text_of_nothing(text: str, expected: Assessment) -> None:
+    assert assess_text(text) == expected
+
+
+def test_assess_text_spans_point_into_the_text() -> None:
+    text = "ok so… I have ur n00dz. Pay £200 or they go to ur whole family"
+    assessment = assess_text(text)
+    assert assessment.sextortion and assessment.seconds_to_first_threat is None
+    assert all(text[slice(*f.span)] == f.quote and f.message_id == "1" for f in assessment.findings)
