@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/takeback read examples/whatsapp-sextortion.txt --timezone Europe/London
+	$(BIN)/takeback check examples/whatsapp-sextortion.txt --timezone Europe/London --country GB
 
 test: install
 	$(BIN)/ruff check src tests benchmarks

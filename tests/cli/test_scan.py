@@ -37,7 +37,7 @@ def test_scan_jsonl_writes_one_line_per_item_in_order(tmp_path: Path,
     lines = results(out)
     assert code == 0 and "scanned 4 items" in err
     assert [line["id"] for line in lines] == ["m0", "m1", "m2", "m3"]
-    assert set(lines[0]) == {"id", "sextortion", "risk", "stages", "crisis", "findings"}
+    assert set(lines[0]) == {"id", "sextortion", "risk", "stages", "crisis", "findings", "identifiers"}
     assert (lines[0]["sextortion"], lines[1]["risk"], lines[2]["findings"]) == (True, "none", 0)
     assert lines[3]["crisis"] is True
     assert leftovers(tmp_path) == []
@@ -156,3 +156,14 @@ def test_jsonl_with_invalid_utf8_a_bom_and_blank_lines(tmp_path: Path,
     lines = results(out)
     assert code == 0 and "0 warnings" in err
     assert [line["sextortion"] for line in lines] == [False, True]
+
+
+def test_scan_lines_carry_identifiers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    text = "I have your pics. Pay to paypal.me/jessmoney22 or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+    source.write_text(json.dumps({"id": "x", "text": text}) + "\n", encoding="utf-8")
+    assert run(capsys, "scan", str(source), "--out", str(out))[0] == 0
+    [line] = results(out)
+    found = {(i["kind"], i["value"], i["valid"]) for i in line["identifiers"]}
+    assert ("crypto", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", True) in found
+    assert any(kind == "payment" and value == "jessmoney22" for kind, value, _ in found)

@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 from takeback.cli._output import dumps, err, safe
 from takeback.cli.read import add_read_options, read_options, streams
 from takeback.detect import assess, assessment_to_dict
+from takeback.guidance import Plan, combined, plan, plan_to_dict, render_text, situation_from
+from takeback.identifiers import extract, identifier_to_dict
 from takeback.ingest import Skipped
-from takeback.model import Assessment, Conversation, Finding, Message, conversation_to_dict
+from takeback.model import Assessment, Conversation, Finding, Identifier, Message, conversation_to_dict
 
 HELP = "say whether messages look like sextortion, why, and what to do next"
 ORDER = 5
@@ -28,13 +30,6 @@ CRISIS_FIRST = (
     "If you are thinking about hurting yourself, please talk to someone now: a crisis line, "
     "someone you trust, or emergency services. Crisis lines are free, confidential and there "
     "to help ('takeback guide --at-risk' shows the ones for your country)."
-)
-NEXT_STEPS = (
-    "Don't pay and don't send anything more. Paying rarely makes it stop.",
-    "Save the evidence: keep the chat and don't delete it or your account; take screenshots "
-    "of the messages and of their profile.",
-    "Report it and get help: tell someone you trust, report the account on the app, and "
-    "contact the police or a helpline ('takeback guide' shows who to contact where you live).",
 )
 STAGE_WORDS = {
     "approach": "first contact",
@@ -48,40 +43,71 @@ STAGE_WORDS = {
 }
 
 
+KIND_WORDS = {
+    "phone": "phone", "email": "email", "url": "link", "handle": "username", "bank": "bank",
+    "card": "card", "payment": "payment", "crypto": "crypto wallet",
+}
+Checked = tuple[Conversation, Assessment, list[Identifier]]
+
+
 def register(parser: argparse.ArgumentParser) -> None:
     add_read_options(parser)
+    parser.add_argument("--age", type=int, metavar="N", help="the age of the person targeted, if known")
+    parser.add_argument("--country", metavar="CC",
+                        help="where they live (GB, US, CA, AU, IE ...): for the right help, and "
+                             "for phone numbers written without +code (default: GB)")
+    parser.add_argument("--region", metavar="R",
+                        help="in the UK: england, wales, scotland or northern-ireland")
+    parser.add_argument("--paid", action="store_true", help="money has already been paid")
     parser.add_argument(
-        "--json", action="store_true", help="write JSON: each conversation with its assessment"
+        "--json", action="store_true",
+        help="write JSON: each conversation with its assessment and identifiers, and the plan",
     )
     parser.set_defaults(run=run)
+
+
+def phone_region(country: str | None) -> str:
+    """The region phone numbers without +code are read in."""
+    code = (country or "GB").strip().upper()
+    return "GB" if code == "UK" else code
 
 
 def run(args: argparse.Namespace) -> int:
     options = read_options(args)
     skipped: list[Skipped] = []
     failures: list[str] = []
+    region = phone_region(args.country)
     # A verdict needs the whole conversation, so each one is read in full.
-    checked = [(c, assess(c)) for c in (s.collect() for s in streams(args, options, skipped, failures))]
+    checked: list[Checked] = []
+    for stream in streams(args, options, skipped, failures):
+        conversation = stream.collect()
+        assessment = assess(conversation)
+        checked.append((conversation, assessment, extract(conversation, assessment, region)))
+    flagged = [c for c in checked if c[1].sextortion] or checked
+    chosen = plan(situation_from(
+        combined(a for _, a, _ in checked), args.age, args.country, args.region, args.paid, [],
+        flagged[0][0].platform if flagged else None, False,
+    ))
     if args.json:
-        _write_json(checked, skipped, failures)
+        _write_json(checked, chosen, skipped, failures)
     else:
-        _write_text(checked, options.timezone)
+        _write_text(checked, chosen, options.timezone)
     for failure in failures:
         err(failure)
     return 1 if failures else 0
 
 
-def _write_json(
-    checked: list[tuple[Conversation, Assessment]], skipped: list[Skipped], failures: list[str]
-) -> None:
+def _write_json(checked: list[Checked], chosen: Plan, skipped: list[Skipped], failures: list[str]) -> None:
     out = sys.stdout
     out.write('{"conversations": [')
-    for number, (conversation, assessment) in enumerate(checked):
+    for number, (conversation, assessment, identifiers) in enumerate(checked):
         item = conversation_to_dict(conversation)
         item["assessment"] = assessment_to_dict(assessment)
+        item["identifiers"] = [identifier_to_dict(i) for i in identifiers]
         out.write((",\n" if number else "\n") + dumps(item))
-    warnings = [w for conversation, _ in checked for w in conversation.warnings]
+    warnings = [w for conversation, _, _ in checked for w in conversation.warnings]
     out.write("\n], ")
+    out.write('"plan": ' + dumps(plan_to_dict(chosen)) + ", ")
     out.write('"warnings": ' + dumps(warnings) + ", ")
     out.write('"skipped": ' + dumps([{"path": s.path, "reason": s.reason} for s in skipped]) + ", ")
     out.write('"errors": ' + dumps(failures) + "}\n")
@@ -99,14 +125,28 @@ def _quote(findings: list[Finding]) -> str:
     return " ".join(safe(best.quote).split())
 
 
-def _write_text(checked: list[tuple[Conversation, Assessment]], tz: ZoneInfo) -> None:
+def _identifier_lines(identifiers: list[Identifier]) -> list[str]:
+    """The other person's details first, then any others: the values police and apps act on."""
+    shown = [i for i in identifiers if i.role != "victim"]
+    shown.sort(key=lambda i: i.role != "offender")
+    lines = []
+    for identifier in shown:
+        kind = KIND_WORDS.get(identifier.kind, identifier.kind)
+        where = f" ({identifier.platform})" if identifier.platform else ""
+        check = {True: "checked", False: "looks wrong: check it", None: ""}[identifier.valid]
+        whose = "theirs" if identifier.role == "offender" else "seen"
+        lines.append(f"  {kind + where:<24} {safe(identifier.value):<44} {whose:<6} {check}".rstrip())
+    return lines
+
+
+def _write_text(checked: list[Checked], chosen: Plan, tz: ZoneInfo) -> None:
     out = sys.stdout
     if not checked:
         out.write("No conversations found.\n")
         return
-    if any(assessment.crisis for _, assessment in checked):
+    if any(assessment.crisis for _, assessment, _ in checked):
         out.write(CRISIS_FIRST + "\n")
-    for number, (conversation, assessment) in enumerate(checked):
+    for number, (conversation, assessment, identifiers) in enumerate(checked):
         if number or assessment.crisis:
             out.write("\n")
         out.write(assessment.summary + "\n")
@@ -127,7 +167,11 @@ def _write_text(checked: list[tuple[Conversation, Assessment]], tz: ZoneInfo) ->
                 quote = f' "{_quote(shown)}"' if shown else ""
                 when = f"{_when(message, tz):<17} " if timed else ""
                 out.write(f"  {when}{STAGE_WORDS[reached.stage]:<16} {who}:{quote}\n")
-        if assessment.sextortion or assessment.risk in ("medium", "high", "critical"):
-            out.write("\nWhat to do next:\n")
-            for step, text in enumerate(NEXT_STEPS, start=1):
-                out.write(f"  {step}. {text}\n")
+        lines = _identifier_lines(identifiers)
+        if lines and (assessment.sextortion or assessment.risk != "none"):
+            out.write("\nTheir details (keep these for the police and the app):\n")
+            out.write("\n".join(lines) + "\n")
+    if any(a.sextortion or a.risk in ("medium", "high", "critical") for _, a, _ in checked):
+        out.write("\nWhat to do next:\n\n")
+        out.write(render_text(chosen, limit=3))
+        out.write("\nThe whole plan: takeback guide (add --age and --country for the right help).\n")

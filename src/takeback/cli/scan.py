@@ -31,6 +31,7 @@ from typing import Any, BinaryIO
 from takeback.cli._output import err
 from takeback.detect import assess_text, engine, finding_to_dict
 from takeback.errors import UsageError
+from takeback.identifiers import extract_text
 
 HELP = "assess every text in a large JSON Lines, CSV or Parquet file (bulk mode)"
 ORDER = 20
@@ -58,6 +59,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="the field or column holding the item id (default: id; the line or row number when absent)",
     )
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="processes to use (default: 1)")
+    parser.add_argument("--country", default="GB", metavar="CC",
+                        help="read phone numbers without +code as this country's (default: GB)")
     parser.add_argument(
         "--findings",
         action="store_true",
@@ -177,6 +180,16 @@ def items(path: Path, text_field: str, id_field: str, tally: Tally) -> Iterator[
 # --- assessing ----------------------------------------------------------------------------------
 
 
+_REGION = ["GB"]  # phone numbers without +code; set once per run, before any worker starts
+
+
+def _identifiers(text: str) -> list[dict[str, Any]]:
+    return [
+        {"kind": i.kind, "value": i.value, "valid": i.valid, "platform": i.platform}
+        for i in extract_text(text, _REGION[0])
+    ]
+
+
 def result(item: tuple[str, str], findings: bool = False) -> dict[str, Any]:
     """One output line for one item."""
     key, text = item
@@ -195,6 +208,7 @@ def result(item: tuple[str, str], findings: bool = False) -> dict[str, Any]:
             if findings
             else len(assessment.findings)
         ),
+        "identifiers": _identifiers(text),
     }
 
 
@@ -225,6 +239,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--out must not be the input file")
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: no such folder for --out")
+    _REGION[0] = "GB" if args.country.strip().upper() == "UK" else args.country.strip().upper()
     tally = Tally()
     started = time.perf_counter()
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
