@@ -161,3 +161,23 @@ def test_hashing_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.Monk
     before = {p.name for p in tmp_path.iterdir()}
     hash_file(path)
     assert written == [] and {p.name for p in tmp_path.iterdir()} == before
+
+
+def test_heic_photos_are_hashed(tmp_path: Path) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif", reason="the heic extra is not installed")
+    pillow_heif.register_heif_opener()
+    heic = save(scene(), tmp_path / "photo.heic", quality=90)
+    png = save(scene(), tmp_path / "photo.png")
+    a, b = hash_file(heic), hash_file(png)
+    assert a.media_type in ("image/heic", "image/heif")
+    assert a.pdq and b.pdq and distance(a.pdq, b.pdq) <= 31
+
+
+def test_gif_first_frame_is_hashed(tmp_path: Path) -> None:
+    frames = [scene(), scene(seed=3)]
+    gif = tmp_path / "anim.gif"
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=100)
+    first = hash_file(save(scene(), tmp_path / "first.png"))
+    result = hash_file(gif)
+    assert result.media_type == "image/gif"
+    assert result.pdq and first.pdq and distance(result.pdq, first.pdq) <= 31
