@@ -70,6 +70,7 @@ def _options(max_mem: int) -> Any:
     options = re2.Options()
     options.max_mem = max_mem
     options.never_capture = True
+    options.log_errors = False  # RE2 falls back by itself when its DFA is full; no noise on stderr
     return options
 
 

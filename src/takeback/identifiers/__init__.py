@@ -72,6 +72,7 @@ class _Triage:
 def _triage() -> _Triage:
     options = re2.Options()
     options.max_mem = _SET_MEMORY
+    options.log_errors = False  # RE2 falls back by itself when its DFA is full; no noise on stderr
     patterns = re2.Set.SearchSet(options)
     indexes: dict[str, int] = {}
 
