@@ -25,6 +25,8 @@ MEMBERS = [
     "identifiers.json",
     "identifiers.csv",
     "indicators.stix.json",
+    "drafts/draft-police.txt",  # the drafts guidance writes for what the pack shows
+    "drafts/draft-trusted-adult.txt",
     "case.jsonld",
     "report.html",
     *(["report.pdf"] if PDF else []),

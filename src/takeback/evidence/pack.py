@@ -979,7 +979,8 @@ class _Packer:
         )
         self._add(layout.IDENTIFIERS_CSV, csv.identifiers_csv(case))
         self._add(layout.STIX, stix.bundle(case))
-        for name, text in sorted(self.options.drafts.items()):
+        drafts = dict(self.options.drafts) or _drafts(case)
+        for name, text in sorted(drafts.items()):
             self._add(layout.DRAFTS + layout.safe_path(name), text.encode("utf-8"))
         case = replace(case, packed=tuple(self.writer.packed))
         self._add(layout.CASE_JSONLD, case_uco.graph(case))
@@ -1082,3 +1083,29 @@ def _readme(created: datetime) -> bytes:
         "custody.jsonl records who did what, when; each line carries the SHA-256 of the line\n"
         "before it. The format is described in docs/evidence-pack.md of the takeback project.\n"
     ).encode("utf-8")
+
+
+def _drafts(case: Case) -> dict[str, str]:
+    """The drafts (police statement, trusted-adult note ...) for what the pack shows."""
+    from takeback.guidance import DraftContext, Event, combined, draft_files, events_from, situation_from
+    from takeback.guidance.checkfile import MessageTime
+
+    shown = [c for c in case.conversations if c.assessment.sextortion or c.assessment.stages]
+    if not shown:
+        return {}
+    situation = situation_from(
+        combined(c.assessment for c in shown), case.victim_age, case.country, None, False, [],
+        shown[0].conversation.platform, False,
+    )
+    events: list[Event] = []
+    for item in shown:
+        times = {m.id: MessageTime(m.timestamp, m.time_text, m.sender) for m in item.conversation.messages}
+        events.extend(events_from(item.assessment, times))
+    context = DraftContext(
+        situation=situation,
+        events=tuple(events),
+        identifiers=tuple(i for c in shown for i in c.identifiers if i.role == "offender"),
+        platforms=tuple(dict.fromkeys(c.conversation.platform for c in shown)),
+        today=case.created.date(),
+    )
+    return dict(draft_files(context))
