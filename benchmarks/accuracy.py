@@ -1,6 +1,7 @@
 """How well detection does on real text it was not written from, and on the project's labelled set.
 
     python benchmarks/accuracy.py [--shared ../shared] [--labelled benchmarks/data/labelled.jsonl]
+                                  [--holdout benchmarks/data/holdout.jsonl] [--show]
 
 Prints, per corpus, the share of items where detection said what it should:
 
@@ -12,7 +13,13 @@ Prints, per corpus, the share of items where detection said what it should:
 - real phishing and spam emails (none sextortion): false-positive rate;
 - the labelled set (benchmarks/data/labelled.jsonl): recall of ``sextortion``
   on items with a threat or demand, false-positive rate on hard negatives,
-  and recall per stage.
+  and recall per stage;
+- the holdout sets (benchmarks/data/holdout.jsonl, same schema), reported
+  apart from the labelled set: fresh wording written to measure how the rules
+  do on messages they were not written from. Split ``unseen-1`` was written
+  before the rules were generalised and then used to generalise them;
+  ``unseen-2`` was written afterwards and never tuned on. Their first-run
+  figures are recorded in docs/detection.md.
 
 Targets (issue 3): recall >= 0.95, false positives <= 0.5% on benign real text.
 A benchmark, not a test: it reads ../shared, which a fresh clone may not have.
@@ -144,8 +151,10 @@ def target(met: bool) -> str:
     return "target met" if met else "TARGET NOT MET"
 
 
-def report_labelled(split: str, items: list[tuple[dict[str, Any], Assessment]], show: bool) -> None:
-    """Recall and false positives on one split of the labelled set."""
+def report_labelled(
+    split: str, items: list[tuple[dict[str, Any], Assessment]], show: bool, name: str = "labelled set"
+) -> None:
+    """Recall and false positives on one split of a labelled file."""
     positives = [(i, a) for i, a in items if i["sextortion"]]
     negatives = [(i, a) for i, a in items if not i["sextortion"]]
     found = sum(a.sextortion for _, a in positives)
@@ -155,8 +164,10 @@ def report_labelled(split: str, items: list[tuple[dict[str, Any], Assessment]], 
         "holdout": "written after the first rules; refined on after its first run",
         "test": "written third; refined on after its first run",
         "test2": "written fourth, mostly scam emails; refined on after its first run",
+        "unseen-1": "fresh wording; generalised on after its first run",
+        "unseen-2": "fresh wording written after the last rule change; never tuned on",
     }.get(split, "")
-    print(f"\nlabelled set, {split} ({len(items)} items: {len(positives)} sextortion, "
+    print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
     print(f"  recall (sextortion)                {rate(found, len(positives))}  "
           f"({target(found >= 0.95 * len(positives))}: 0.95)")
@@ -189,6 +200,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--labelled", type=Path, default=ROOT / "benchmarks/data/labelled.jsonl")
+    parser.add_argument("--holdout", type=Path, default=ROOT / "benchmarks/data/holdout.jsonl")
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
     args = parser.parse_args()
     corpora = args.shared / "corpora/dev"
@@ -246,18 +258,24 @@ def main() -> int:
                 if a.risk != "none":
                     print(f"    {name}: [{a.risk}{' SEXTORTION' if a.sextortion else ''}] {a.stages}")
 
-    if args.labelled.exists():
-        everything = [(item, labelled_assessment(item)) for item in labelled(args.labelled)]
-        for split in sorted({str(item.get("split", "dev")) for item, _ in everything}):
-            items = [(i, a) for i, a in everything if i.get("split", "dev") == split]
-            report_labelled(split, items, args.show)
-        positives = [a for i, a in everything if i["sextortion"]]
-        negatives = [a for i, a in everything if not i["sextortion"]]
-        found = sum(a.sextortion for a in positives)
-        wrong = sum(a.sextortion for a in negatives)
-        print(f"\nlabelled set, all splits: recall {rate(found, len(positives))}, "
-              f"false positives {rate(wrong, len(negatives))}")
+    for path, name in ((args.labelled, "labelled set"), (args.holdout, "holdout")):
+        if path.exists():
+            report_file(path, name, args.show)
     return 0
+
+
+def report_file(path: Path, name: str, show: bool) -> None:
+    """Each split of one labelled file, then all its splits together."""
+    everything = [(item, labelled_assessment(item)) for item in labelled(path)]
+    for split in sorted({str(item.get("split", "dev")) for item, _ in everything}):
+        items = [(i, a) for i, a in everything if i.get("split", "dev") == split]
+        report_labelled(split, items, show, name)
+    positives = [a for i, a in everything if i["sextortion"]]
+    negatives = [a for i, a in everything if not i["sextortion"]]
+    found = sum(a.sextortion for a in positives)
+    wrong = sum(a.sextortion for a in negatives)
+    print(f"\n{name}, all splits: recall {rate(found, len(positives))}, "
+          f"false positives {rate(wrong, len(negatives))}")
 
 
 if __name__ == "__main__":

@@ -220,8 +220,10 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     pressure = "pressure" in reached or "escalation" in reached
     email_scam = "email_scam" in reached
     evidence = _sexual_evidence(messages, found, offender, reached.get("threat"))
-    # Half the sexual evidence is enough when a threat and a demand go with it.
-    sexual = evidence >= REACHED or (evidence >= HALF and threat and demand)
+    # Half the sexual evidence (the person's own pictures or video threatened, a photo they
+    # sent) is enough when a threat comes with a demand or with pressure: that is the shape
+    # of sextortion, whatever words name the images.
+    sexual = evidence >= REACHED or (evidence >= HALF and threat and (demand or pressure))
     sextortion = sexual and (threat or (demand and (pressure or email_scam)))
 
     if sextortion:
