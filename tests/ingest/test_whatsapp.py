@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import json
 import os
 import tracemalloc
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from takeback.errors import CorruptInput
-from takeback.ingest import ReadOptions, discover, parse
+from takeback.ingest import ReadOptions, discover, parse, whatsapp
+from takeback.ingest.encoding import iter_lines, local_to_utc
 from takeback.ingest.inputs import Input, disk_input
 from takeback.ingest.whatsapp import WhatsAppParser, title_from_name
 from takeback.model import Conversation
@@ -109,6 +112,30 @@ def test_senders_and_system_lines(tmp_path: Path, line: str, sender: str | None,
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # Names with other characters are read once and remembered: the second line of each
+        # pair is read from what the first one left.
+        (["01/02/21, 10:00 - Zoë: hi", "01/02/21, 10:01 - Zoë: again"],
+         [("Zoë", "hi", False), ("Zoë", "again", False)]),
+        (['01/02/21, 10:00 - Ana "Sunny" Silva: hi', '01/02/21, 10:01 - Ana "Sunny" Silva: yo'],
+         [('Ana "Sunny" Silva', "hi", False), ('Ana "Sunny" Silva', "yo", False)]),
+        (["01/02/21, 10:00 - Ana hat „A: B“ erstellt", "01/02/21, 10:01 - Ana hat „A: B“ erstellt"],
+         [(None, "Ana hat „A: B“ erstellt", True), (None, "Ana hat „A: B“ erstellt", True)]),
+        (["[01/02/2021, 10:00:00] \u202a+44 7700 900123\u202c: hi",
+          f"[01/02/2021, 10:00:05] \u202a+44 7700 900123\u202c: {LRM}image omitted"],
+         [("+44 7700 900123", "hi", False), ("+44 7700 900123", "image omitted", False)]),
+        ([f"[01/02/2021, 10:00:00] Zoë: {LRM}Zoë added Ben", "[01/02/2021, 10:00:01] Zoë: hi"],
+         [(None, "Zoë added Ben", True), ("Zoë", "hi", False)]),
+    ],
+)
+def test_names_are_read_the_same_every_time(tmp_path: Path, lines: list[str],
+                                            expected: list[tuple[str | None, str, bool]]) -> None:
+    messages = read_file(write_lines(tmp_path / "chat.txt", lines)).messages
+    assert [(m.sender, m.text, m.system) for m in messages] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "attachment", "deleted", "edited", "left"),
     [
         ("<Media omitted>", "<Media omitted>", False, False, "<Media omitted>"),
@@ -190,6 +217,47 @@ def test_local_times_are_read_in_the_given_zone(tmp_path: Path, header: str, utc
     assert conversation.timezone == "Europe/London"
 
 
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [
+        ("Europe/London", "27/03/22"),  # clocks go forward at 01:00 (a gap)
+        ("Europe/London", "30/10/22"),  # and back at 02:00 (an hour read twice)
+        ("America/New_York", "13/03/22"),
+        ("America/New_York", "06/11/22"),
+        ("Australia/Lord_Howe", "03/04/22"),  # half an hour back
+        ("Australia/Lord_Howe", "02/10/22"),
+        ("Asia/Kathmandu", "01/01/22"),  # UTC+05:45
+    ],
+)
+def test_local_times_match_local_to_utc(tmp_path: Path, zone: str, day: str) -> None:
+    """Times are read from the day's midnight in the zone: the same as local_to_utc, gaps
+    and repeated hours included."""
+    clocks = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in (0, 15, 30, 45, 59)]
+    lines = [f"{day}, {clock} - Ana: at {clock}" for clock in clocks]
+    options = ReadOptions(timezone=ZoneInfo(zone), day_first=True)
+    messages = read_file(write_lines(tmp_path / "chat.txt", lines), options).messages
+    date = datetime.strptime(day, "%d/%m/%y")
+    expected = [
+        local_to_utc(date.replace(hour=int(clock[:2]), minute=int(clock[3:])), ZoneInfo(zone))
+        for clock in clocks
+    ]
+    assert [m.timestamp for m in messages] == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc"),
+    [("UTC", "9999-12-31T23:59:00+00:00"), ("Asia/Tokyo", "9999-12-31T14:59:00+00:00"),
+     ("America/New_York", None)],  # after the year 9999 in UTC: no such time
+)
+def test_the_last_minute_of_year_9999(tmp_path: Path, zone: str, utc: str | None) -> None:
+    path = write_lines(tmp_path / "chat.txt", ["31/12/9999, 23:59 - Ana: late"])
+    conversation = read_file(path, ReadOptions(timezone=ZoneInfo(zone)))
+    [message] = conversation.messages
+    assert (message.timestamp.isoformat() if message.timestamp else None) == utc
+    assert message.corrupt == (utc is None)
+    assert len(conversation.warnings) == (utc is None)
+
+
 def test_impossible_dates_are_kept_as_corrupt_with_warnings() -> None:
     conversation = read_file(DATA / "impossible.txt")
     corrupt = [m for m in conversation.messages if m.corrupt]
@@ -268,6 +336,32 @@ def test_other_encodings_read_the_same(tmp_path: Path, name: str, encoding: str)
     (tmp_path / "00000013-Kit list.pdf").write_bytes((DATA / "00000013-Kit list.pdf").read_bytes())
     assert WhatsAppParser.sniff(data[:8192], name)
     assert summary(read_file(copy))["messages"] == summary(read_file(DATA / name))["messages"]
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 16384])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"no line end", id="no-end"),
+        pytest.param(b"a\nb\n", id="lf"),
+        pytest.param(b"a\r\nb\r\n\r\n", id="crlf"),
+        pytest.param(b"a\rb\r", id="cr"),  # a lone CR ends a line too
+        pytest.param(b"a\n\rb\r\r\nc\r", id="mixed"),
+        pytest.param(b"caf\xc3\xa9 \xf0\x9f\x8c\xb8\nna\xefve\r\n", id="multibyte"),
+        pytest.param(b"bad \xff byte\ncut \xe2\x82", id="invalid"),  # and cut by the end
+        pytest.param("in a line: \u2028 \x85 \x0c \x1c\n".encode(), id="not-line-ends"),
+        pytest.param(codecs.BOM_UTF8 + b"bom\r\n" + b"x" * 40 + b"\r\n", id="bom-long-line"),
+        pytest.param("utf-16\r\nlines\rend\n".encode("utf-16"), id="utf-16"),
+        pytest.param("no bom\r\n".encode("utf-16-le"), id="utf-16-le"),
+    ],
+)
+def test_lines_are_split_as_iter_lines_splits_them(monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                                   block: int) -> None:
+    monkeypatch.setattr(whatsapp, "_BLOCK", block)
+    got = list(whatsapp._line_blocks(io.BytesIO(data), data[:8192]))
+    assert [line for lines, _ in got for line in lines] == list(iter_lines(io.BytesIO(data), data))
+    assert all(replaced or not any("\ufffd" in line for line in lines) for lines, replaced in got)
 
 
 def test_truncated_file() -> None:
