@@ -19,7 +19,7 @@ from takeback.model import ConversationStream, Message, Participant
 # "Name: text" where the name is short and is not a URL scheme or a time.
 _SPEAKER = re.compile(r"^\s*(?P<name>[^\s:][^:\n]{0,38}?)\s*:\s(?P<text>.*)$")
 _NOT_A_NAME = re.compile(r"^(https?|ftp|mailto|tel|hxxps?)$|^\d+$", re.IGNORECASE)
-_TEXT_NAMES = (".txt", ".text", ".md")
+_TEXT_NAMES = (".txt", ".text")  # not .md: folders of exports carry README files
 
 
 def _speaker(line: str) -> tuple[str, str] | None:
