@@ -135,23 +135,39 @@ def disk_input(path: Path, root: Path | None = None) -> Input:
     root = root.resolve()
     size = path.stat().st_size
 
+    # The folders to search, nearest first, and what each holds (listed once, when first
+    # needed): an export refers to thousands of files, many of them not in the export.
     home = path.parent.resolve()
+    folders = [home] + [p for p in home.parents if p == root or root in p.parents]
+    if root not in (home, *home.parents):
+        folders = [home]
+    listings: dict[Path, frozenset[str]] = {}
+
+    def listing(folder: Path) -> frozenset[str]:
+        names = listings.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(folder))
+            except OSError:
+                names = frozenset()
+            listings[folder] = names
+        return names
 
     def finder(reference: str) -> Input | None:
         rel = _safe_relative(reference)
         if rel is None:
             return None
-        folder = home
-        while True:
+        first = rel.split("/", 1)[0]
+        for folder in folders:
+            if first not in listing(folder):
+                continue
             candidate = folder / rel
             try:
                 info = candidate.lstat()
             except OSError:
-                info = None
-            if info is not None and stat.S_ISREG(info.st_mode):
+                continue
+            if stat.S_ISREG(info.st_mode):
                 return disk_input(candidate, root)
-            if folder == root or folder.parent == folder or root not in folder.parents:
-                return None
-            folder = folder.parent
+        return None
 
     return Input(str(path), size, lambda: open(path, "rb"), finder=finder)
