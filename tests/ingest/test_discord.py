@@ -21,7 +21,9 @@ from takeback.ingest.discord import (
     _split_references,
 )
 from takeback.ingest.inputs import Input, disk_input, hash_stream
-from takeback.model import Conversation, conversation_to_dict
+from takeback.model import Conversation
+
+from .golden import portable
 
 DATA = Path(__file__).parents[1] / "data" / "discord"
 CORPUS = "corpora/formats/more/discord_chat_exporter"
@@ -36,13 +38,7 @@ def read(source: Input, options: ReadOptions = NEW_YORK) -> list[Conversation]:
 
 
 def golden(conversations: list[Conversation]) -> list[dict[str, Any]]:
-    result = []
-    for conversation in conversations:
-        data = conversation_to_dict(conversation)
-        data["source"]["path"] = Path(data["source"]["path"]).relative_to(DATA).as_posix()
-        data["warnings"] = [w.replace(f"{DATA}{os.sep}", "") for w in data["warnings"]]
-        result.append(data)
-    return result
+    return portable(conversations, DATA)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,9 @@ from takeback.ingest import ReadOptions, read
 from takeback.ingest.inputs import disk_input
 from takeback.ingest.meta import InstagramParser, MessengerParser, platform_of, repair
 from takeback.ingest.meta_html import Reaction, parse_time, read_page, split_reaction
-from takeback.model import Conversation, conversation_to_dict
+from takeback.model import Conversation
+
+from .golden import portable
 
 DATA = Path(__file__).parents[1] / "data" / "meta"
 CASES = DATA / "cases"
@@ -39,13 +41,7 @@ def only(path: Path, options: ReadOptions = LONDON) -> Conversation:
 
 def golden(found: list[Conversation], root: Path) -> list[dict[str, Any]]:
     """The stable JSON form, with paths relative to the case folder."""
-    result = []
-    for conversation in found:
-        data = conversation_to_dict(conversation)
-        data["source"]["path"] = Path(conversation.source.path).relative_to(root).as_posix()
-        data["warnings"] = [w.replace(str(root) + "/", "") for w in data["warnings"]]
-        result.append(data)
-    return result
+    return portable(found, root)
 
 
 # --- mojibake ------------------------------------------------------------------------------

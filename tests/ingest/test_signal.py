@@ -16,7 +16,9 @@ from takeback.errors import CorruptInput
 from takeback.ingest import ReadOptions, discover, parse
 from takeback.ingest.inputs import Input, disk_input
 from takeback.ingest.signal import SignalExportParser, _pop_link, _split_quote
-from takeback.model import Conversation, conversation_to_dict
+from takeback.model import Conversation
+
+from .golden import portable
 
 DATA = Path(__file__).parents[1] / "data" / "signal"
 BERLIN = ReadOptions(timezone=ZoneInfo("Europe/Berlin"))
@@ -30,13 +32,7 @@ def read(source: Input, options: ReadOptions = BERLIN) -> list[Conversation]:
 
 
 def golden(conversations: list[Conversation]) -> list[dict[str, Any]]:
-    result = []
-    for conversation in conversations:
-        data = conversation_to_dict(conversation)
-        data["source"]["path"] = Path(data["source"]["path"]).relative_to(DATA).as_posix()
-        data["warnings"] = [w.replace(f"{DATA}{os.sep}", "") for w in data["warnings"]]
-        result.append(data)
-    return result
+    return portable(conversations, DATA)
 
 
 @pytest.mark.parametrize("name", FIXTURES)

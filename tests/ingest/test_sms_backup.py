@@ -22,7 +22,9 @@ from takeback.errors import CorruptInput, UnsafeInput
 from takeback.ingest import PARSERS, ReadOptions, read
 from takeback.ingest.inputs import disk_input
 from takeback.ingest.sms_backup import ME, _Repair
-from takeback.model import Conversation, conversation_to_dict
+from takeback.model import Conversation
+
+from .golden import portable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sms_backup"
 CORPUS = "corpora/formats/more/sms_backup_restore"
@@ -43,13 +45,7 @@ def backup(tmp_path: Path, body: str | bytes, name: str = "sms-backup.xml") -> P
 
 def golden_of(path: Path) -> list[dict[str, Any]]:
     """What a fixture parses into, with its path made relative so the golden file is portable."""
-    result = []
-    for conversation in conversations(path):
-        data = conversation_to_dict(conversation)
-        data["source"]["path"] = path.name
-        data["warnings"] = [w.replace(str(path), path.name) for w in data["warnings"]]
-        result.append(data)
-    return result
+    return portable(conversations(path), path.parent)
 
 
 def by_title(path: Path) -> dict[str | None, Conversation]:

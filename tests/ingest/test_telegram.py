@@ -22,7 +22,9 @@ from takeback.errors import CorruptInput
 from takeback.ingest import PARSERS, ReadOptions, read
 from takeback.ingest.inputs import disk_input
 from takeback.ingest.telegram import _flatten
-from takeback.model import Conversation, conversation_to_dict
+from takeback.model import Conversation
+
+from .golden import portable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "telegram"
 PARSER = PARSERS.get("telegram")
@@ -35,13 +37,7 @@ def conversations(path: Path, options: ReadOptions | None = None) -> list[Conver
 
 def golden_of(path: Path) -> list[dict[str, Any]]:
     """What a fixture parses into, with its path made relative so the golden file is portable."""
-    result = []
-    for conversation in conversations(path):
-        data = conversation_to_dict(conversation)
-        data["source"]["path"] = path.name
-        data["warnings"] = [w.replace(str(path), path.name) for w in data["warnings"]]
-        result.append(data)
-    return result
+    return portable(conversations(path), path.parent)
 
 
 def write(path: Path, data: bytes | str) -> Path:
