@@ -7,7 +7,7 @@ import re
 import pytest
 
 from takeback.detect import engine
-from takeback.detect.engine import EXTRA_STAGES, Rule, parse_rules, spaced
+from takeback.detect.engine import EXTRA_STAGES, Engine, Rule, parse_rules, spaced
 from takeback.errors import CorruptInput
 from takeback.model import STAGES
 
@@ -38,7 +38,7 @@ def test_rule_is_complete(rule: Rule) -> None:
     assert rule.stage in STAGES or rule.stage in EXTRA_STAGES
     assert rule.description and rule.match and rule.no_match
     assert 0 < rule.weight <= 1
-    for pattern in rule.patterns:
+    for pattern in (*rule.patterns, *rule.all_of):
         # Folded text is lower case: an upper-case letter (other than an escape
         # such as \S or \W) could never match.
         assert not re.search(r"(?<!\\)[A-Z]", pattern), f"{rule.id}: upper case in {pattern!r}"
@@ -77,6 +77,8 @@ GOOD = {
         ({"by_victim": 1}, "by_victim"),
         ({"colour": "red"}, "unknown field"),
         ({"examples": {"match": ["x"]}}, "examples.no_match"),
+        ({"patterns": [], "all_of": [r"\bfoo\b"]}, "two or more parts"),
+        ({"all_of": "foo"}, "list of strings"),
     ],
 )
 def test_a_broken_rule_is_refused_with_a_clear_message(change: dict[str, object], message: str) -> None:
@@ -92,9 +94,35 @@ def test_terms_are_expanded_and_spaces_match_runs_of_separators() -> None:
 
 
 def test_a_pattern_re2_cannot_read_is_refused() -> None:
-    from takeback.detect.engine import Engine
     from takeback.detect.normalise import Normaliser
 
     bad = Rule("threat.bad", "threat", (r"(a)\1",), 1.0, False, False, "", ("a",), (), "xx")
     with pytest.raises(CorruptInput, match=r"threat\.bad"):
         Engine([bad], Normaliser())
+
+
+def _all_of_engine() -> Engine:
+    from takeback.detect.normalise import Normaliser
+
+    document = {
+        "language": "xx",
+        "rules": [{**GOOD, "patterns": [], "all_of": [r"\bpics\b", r"\bfamily\b", r"\bpay\b"]}],
+    }
+    rules, _ = parse_rules(document, "xx.yaml")
+    return Engine(rules, Normaliser())
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("pay or the pics go to your family", "pay or the pics go to your family"),
+        ("your family, the pics: pay", "family, the pics: pay"),
+        ("hello. pics and family, then pay up", "pics and family, then pay"),
+        ("the pics, your family" + " ..." * 40 + " and pay", None),  # parts too far apart
+        ("the pics and your family", None),  # one part missing
+    ],
+)
+def test_all_of_parts_match_in_any_order_but_near_each_other(text: str, quote: str | None) -> None:
+    hits = _all_of_engine().hits(text)
+    assert [hit.quote for hit in hits] == ([quote] if quote else [])
+    assert all(text[hit.span[0] : hit.span[1]] == hit.quote for hit in hits)

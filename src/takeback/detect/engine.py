@@ -39,6 +39,12 @@ _RULE_ID = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 # pattern can span, and start after a space so no word is cut.
 _WINDOW = 1 << 16
 _OVERLAP = 1 << 11
+# The parts of an ``all_of`` rule must all be found within this many bytes of
+# folded text: about a sentence or two, so that words far apart in a long
+# email do not add up to a threat.
+NEAR = 120
+# How many places per part are looked at when checking that the parts are near.
+_MAX_PLACES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,7 @@ class Rule:
 
     id: str
     stage: str
-    patterns: tuple[str, ...]
+    patterns: tuple[str, ...]  # any one of them shows the signal
     weight: float
     sexual: bool
     by_victim: bool  # the person's own account of what is done to them: not the offender's words
@@ -55,6 +61,7 @@ class Rule:
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     language: str
+    all_of: tuple[str, ...] = ()  # or: every one of these, in any order, within NEAR bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +130,31 @@ class Engine:
         self.rules = tuple(rules)
         self.normaliser = normaliser
         self._set = re2.Set.SearchSet(_options(256 << 20))
-        self._regexes: list[Any] = []
-        for rule in self.rules:
-            pattern = "|".join(f"(?:{spaced(p)})" for p in rule.patterns)
+        self._regexes: list[Any] = []  # per rule: its patterns as one regex, or None
+        self._parts: list[tuple[Any, ...]] = []  # per rule: one regex per all_of part
+        # What each Set entry stands for: (rule index, -1) for a rule's patterns,
+        # (rule index, part) for one part of an all_of rule.
+        self._entries: list[tuple[int, int]] = []
+        for index, rule in enumerate(self.rules):
             try:
-                self._set.Add(pattern)
-                self._regexes.append(re2.compile(pattern, _options(16 << 20)))
+                regex = None
+                if rule.patterns:
+                    regex = self._add("|".join(f"(?:{spaced(p)})" for p in rule.patterns), index, -1)
+                self._regexes.append(regex)
+                self._parts.append(
+                    tuple(self._add(spaced(part), index, number) for number, part in enumerate(rule.all_of))
+                )
             except re2.error:
                 raise CorruptInput(f"rule {rule.id}: a pattern is not valid RE2 syntax") from None
         # Two more entries say when a text needs the slower folding steps.
         self._needs_leet = self._set.Add(NEEDS_LEET)
         self._needs_squeeze = self._set.Add(NEEDS_SQUEEZE)
         self._set.Compile()
+
+    def _add(self, pattern: str, rule: int, part: int) -> Any:
+        self._set.Add(pattern)
+        self._entries.append((rule, part))
+        return re2.compile(pattern, _options(16 << 20))
 
     def _match(self, folded: bytes) -> list[int]:
         if len(folded) <= _WINDOW:
@@ -144,14 +164,30 @@ class Engine:
             found.update(self._set.Match(folded[start : start + _WINDOW]) or ())
         return sorted(found)
 
+    def _rules(self, entries: Iterable[int]) -> list[int]:
+        """The rules that may match, from the Set entries found (all_of parts still to be placed)."""
+        found: set[int] = set()
+        parts: dict[int, int] = {}
+        for entry in entries:
+            if entry >= self._needs_leet:
+                continue
+            rule, part = self._entries[entry]
+            if part < 0:
+                found.add(rule)
+            else:
+                parts[rule] = parts.get(rule, 0) + 1
+                if parts[rule] == len(self._parts[rule]):
+                    found.add(rule)
+        return sorted(found)
+
     def matched(self, text: str) -> list[int]:
-        """Indices of the rules that match somewhere in ``text``."""
+        """Indices of the rules that may match somewhere in ``text`` (:meth:`hits` confirms)."""
         found = self._match(self.normaliser.quick(text))
         if not found:
             return found
         if self._needs_leet in found or self._needs_squeeze in found:
             found = self._match(self.normaliser.fold(text).encode("utf-8"))
-        return [index for index in found if index < self._needs_leet]
+        return self._rules(found)
 
     def hits(self, text: str, matched: Sequence[int] | None = None) -> list[Hit]:
         """Every rule that matches ``text``, each once, at its first match.
@@ -169,7 +205,10 @@ class Engine:
         starts = _windows(data)
         found: list[Hit] = []
         for index in matched:
-            span = self._first(self._regexes[index], data, starts)
+            regex = self._regexes[index]
+            span = self._first(regex, data, starts) if regex is not None else None
+            if span is None and self._parts[index]:
+                span = _near(self._parts[index], data)
             if span is None:
                 continue
             if not ascii_only:
@@ -189,6 +228,34 @@ class Engine:
             if match is not None:
                 return start + match.start(), start + match.end()
         return None
+
+
+def _near(parts: Sequence[Any], data: bytes) -> tuple[int, int] | None:
+    """The first stretch of at most NEAR bytes where every part matches, or None.
+
+    Each part's first places are collected (at most _MAX_PLACES each), then a
+    sweep over them in order of start finds the shortest stretches that hold
+    one place of every part.
+    """
+    places: list[tuple[int, int, int]] = []  # (start, end, part)
+    for number, regex in enumerate(parts):
+        found = [
+            (match.start(), match.end(), number)
+            for match, _ in zip(regex.finditer(data), range(_MAX_PLACES), strict=False)
+        ]
+        if not found:
+            return None
+        places.extend(found)
+    places.sort()
+    latest: dict[int, tuple[int, int]] = {}
+    for start, end, number in places:
+        latest[number] = (start, end)
+        if len(latest) == len(parts):
+            first = min(place[0] for place in latest.values())
+            last = max(place[1] for place in latest.values())
+            if last - first <= NEAR:
+                return first, last
+    return None
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -242,6 +309,7 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
         "by_victim",
         "description",
         "patterns",
+        "all_of",
         "examples",
     }
     if unknown:
@@ -249,9 +317,14 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
     examples = entry.get("examples")
     if not isinstance(examples, dict):
         raise CorruptInput(f"{where}: examples must have match and no_match lists")
-    patterns = tuple(_expand(p, terms, where) for p in _strings(entry.get("patterns"), f"{where}: patterns"))
-    if not patterns:
+    patterns = tuple(
+        _expand(p, terms, where) for p in _strings(entry.get("patterns", []), f"{where}: patterns")
+    )
+    all_of = tuple(_expand(p, terms, where) for p in _strings(entry.get("all_of", []), f"{where}: all_of"))
+    if not patterns and not all_of:
         raise CorruptInput(f"{where}: no patterns")
+    if len(all_of) == 1:
+        raise CorruptInput(f"{where}: all_of needs two or more parts (one part is a pattern)")
     return Rule(
         id=rule_id,
         stage=str(stage),
@@ -263,6 +336,7 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
         match=_strings(examples.get("match"), f"{where}: examples.match"),
         no_match=_strings(examples.get("no_match"), f"{where}: examples.no_match"),
         language=language,
+        all_of=all_of,
     )
 
 
