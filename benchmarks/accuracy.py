@@ -130,10 +130,24 @@ def labelled(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+SPEAKER = re.compile(r"^([^:\n]{1,40}): (.*)$")
+
+
+def chat_lines(text: str) -> list[dict[str, Any]] | None:
+    """A chat written as "Name: text" lines, as messages; None when the text is not one."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    found = [SPEAKER.match(line) for line in lines]
+    if len(lines) < 2 or not all(found):
+        return None
+    return [{"sender": m.group(1), "text": m.group(2)} for m in found if m]
+
+
 def labelled_assessment(item: dict[str, Any]) -> Assessment:
-    if "text" in item:
+    raw = item.get("messages")
+    if raw is None and item.get("kind") == "conversation":
+        raw = chat_lines(str(item["text"]))
+    if raw is None:
         return assess_text(str(item["text"]))
-    raw = item["messages"]
     assert isinstance(raw, list)
     messages = [
         Message(
@@ -165,13 +179,22 @@ def report_labelled(
         "test": "written third; refined on after its first run",
         "test2": "written fourth, mostly scam emails; refined on after its first run",
         "unseen-1": "fresh wording; generalised on after its first run",
-        "unseen-2": "fresh wording written after the last rule change; never tuned on",
+        "unseen-2": "fresh wording written after the last rule change; generalised on after its first run",
+        "real-quotes": "offenders' and victims' words quoted by news, police and court sources",
+        "unseen-3": "chats written by a helper who never saw the rules",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
     print(f"  recall (sextortion)                {rate(found, len(positives))}  "
           f"({target(found >= 0.95 * len(positives))}: 0.95)")
     print(f"  false positives (hard negatives)   {rate(false, len(negatives))}")
+    implied = [(i, a) for i, a in positives if i.get("leverage_in_text") is False]
+    if implied:
+        shown = len(positives) - len(implied)
+        print(f"    recall where the text itself shows the leverage  "
+              f"{rate(found - sum(a.sextortion for _, a in implied), shown)}")
+        print(f"    recall where it is only implied or in context    "
+              f"{rate(sum(a.sextortion for _, a in implied), len(implied))}")
     for category, count in sorted(Counter(str(i["category"]) for i, _ in negatives).items()):
         wrong = sum(a.sextortion for i, a in negatives if i["category"] == category)
         print(f"    {category:<32} {wrong}/{count} flagged")
@@ -200,7 +223,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--labelled", type=Path, default=ROOT / "benchmarks/data/labelled.jsonl")
-    parser.add_argument("--holdout", type=Path, default=ROOT / "benchmarks/data/holdout.jsonl")
+    parser.add_argument(
+        "--holdout",
+        type=Path,
+        nargs="*",
+        default=[ROOT / "benchmarks/data/holdout.jsonl", ROOT / "benchmarks/data/realworld.jsonl"],
+    )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
     args = parser.parse_args()
     corpora = args.shared / "corpora/dev"
@@ -258,7 +286,8 @@ def main() -> int:
                 if a.risk != "none":
                     print(f"    {name}: [{a.risk}{' SEXTORTION' if a.sextortion else ''}] {a.stages}")
 
-    for path, name in ((args.labelled, "labelled set"), (args.holdout, "holdout")):
+    files = [(args.labelled, "labelled set"), *((path, "holdout") for path in args.holdout)]
+    for path, name in files:
         if path.exists():
             report_file(path, name, args.show)
     return 0
@@ -274,7 +303,7 @@ def report_file(path: Path, name: str, show: bool) -> None:
     negatives = [a for i, a in everything if not i["sextortion"]]
     found = sum(a.sextortion for a in positives)
     wrong = sum(a.sextortion for a in negatives)
-    print(f"\n{name}, all splits: recall {rate(found, len(positives))}, "
+    print(f"\n{name} ({path.name}), all splits: recall {rate(found, len(positives))}, "
           f"false positives {rate(wrong, len(negatives))}")
 
 
