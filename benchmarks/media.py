@@ -1,11 +1,14 @@
 """Media benchmarks: PDQ hashing throughput and bank matching at scale.
 
-    python benchmarks/media.py [--photos 20] [--bank-sizes 1000000,10000000] [--queries 200]
+    python benchmarks/media.py [--photos 20] [--video-seconds 10] [--bank-sizes 1000000,10000000]
+                               [--queries 200]
 
 1. Hashing: 12-megapixel JPEGs through takeback's decode path (JPEG draft
    decode, then the reference 512 px bicubic shrink) next to the naive path
    (full decode, then PDQ on the full image), in the same run. Medians.
-2. Matching: build time, memory of the index, and query latency at radius 31
+2. Video PDQ: a 720p, 30 fps clip made in the run (the `video` extra), hashed
+   at one frame per second, next to decoding it alone with PyAV (the floor).
+3. Matching: build time, memory of the index, and query latency at radius 31
    for banks of random PDQ hashes, next to a direct (brute-force numpy) scan
    and faiss's IndexBinaryMultiHash (benchmark-only: pip install faiss-cpu).
    Each query is a banked hash with 31 bits flipped, so recall is checked too.
@@ -29,7 +32,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from takeback.media import hash_file
+from takeback.media import hash_file, hash_video
 from takeback.media.match import Bank, BankEntry
 
 
@@ -73,6 +76,62 @@ def bench_hashing(count: int) -> None:
         print(f"hashing 12 MP JPEGs ({count}): takeback {1 / a:6.1f} images/s (median {a * 1000:.0f} ms, "
               f"incl. SHA-256+MD5) | naive full decode {1 / b:6.1f} images/s ({b * 1000:.0f} ms) | "
               f"speed-up x{b / a:.1f}")
+
+
+def clip(path: Path, seconds: int, fps: int = 30) -> int:
+    """A 1280x720 clip of a picture panning sideways; returns its frame count."""
+    import av
+
+    rng = np.random.default_rng(7)
+    base = Image.new("RGB", (2560, 720), (90, 100, 110))
+    draw = ImageDraw.Draw(base)
+    for _ in range(40):
+        x, y, r = int(rng.integers(0, 2560)), int(rng.integers(0, 720)), int(rng.integers(40, 300))
+        draw.ellipse((x, y, x + r, y + r), fill=tuple(int(v) for v in rng.integers(0, 255, 3)))
+    pixels = np.asarray(base)
+    frames = seconds * fps
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "veryfast"})
+        stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuv420p"
+        for index in range(frames):
+            left = index * 4
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels[:, left : left + 1280]), "rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return frames
+
+
+def decode_only(path: Path) -> None:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for _ in container.decode(stream):
+            pass
+
+
+def bench_video(seconds: int, runs: int = 3) -> None:
+    try:
+        import av  # noqa: F401
+    except ImportError:
+        print("video PDQ: PyAV not installed (pip install 'takeback[video]'): skipped")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp4"
+        frames = clip(path, seconds)
+        ours, floor = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            hashed = len(hash_video(path).frames)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            decode_only(path)
+            floor.append(time.perf_counter() - start)
+        a, b = statistics.median(ours), statistics.median(floor)
+        print(f"video PDQ, 720p {seconds} s clip ({frames} frames, {hashed} hashed): takeback "
+              f"{1 / a:5.2f} videos/s, {frames / a:6.0f} frames/s decoded (median {a:.2f} s) | "
+              f"decode alone {frames / b:6.0f} frames/s ({b:.2f} s) | overhead x{a / b:.2f}")
 
 
 def flipped(row: np.ndarray, bits: int, rng: np.random.Generator) -> np.ndarray:
@@ -151,10 +210,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--photos", type=int, default=12)
+    parser.add_argument("--video-seconds", type=int, default=10)
     parser.add_argument("--bank-sizes", default="1000000,10000000")
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     bench_hashing(args.photos)
+    if args.video_seconds:
+        bench_video(args.video_seconds)
     for size in (int(s) for s in args.bank_sizes.split(",") if s):
         bench_matching(size, args.queries)
 

@@ -116,7 +116,7 @@ def test_indexed_and_direct_search_agree() -> None:
     values = ["".join(rng.choice("0123456789abcdef") for _ in range(64)) for _ in range(25_000)]
     entries = [BankEntry("pdq", v) for v in values]
     indexed, direct = Bank(entries), Bank(entries[:19_999])
-    assert indexed._index is not None and direct._index is None
+    assert indexed._pdq_hashes.index is not None and direct._pdq_hashes.index is None
     query = list(bytes.fromhex(values[5]))
     for bit in rng.sample(range(256), 31):  # exactly at the threshold
         query[bit // 8] ^= 1 << (7 - bit % 8)

@@ -1,8 +1,10 @@
-"""Hashes of media files, computed on this device: SHA-256, MD5 and PDQ.
+"""Hashes of media files, computed on this device: SHA-256, MD5, PDQ and video PDQ.
 
 These are the fingerprints StopNCII and Take It Down accept: PDQ for images,
 MD5 for videos. An image is decoded once, in memory, only to compute its PDQ
-hash; nothing is written anywhere and nothing is shown.
+hash; nothing is written anywhere and nothing is shown. Videos also get video
+PDQ (vPDQ, see video.py) on request, when the optional `video` extra is
+installed.
 
 PDQ decode path: Meta's Python reference shrinks the image to fit 512x512
 (bicubic) before hashing; doing the same reproduces its reference hashes
@@ -19,9 +21,12 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from takeback.errors import UnsafeInput
+from takeback.errors import CorruptInput, UnsafeInput, UnsupportedFormat
+
+if TYPE_CHECKING:
+    from takeback.media.video import VideoFrame
 
 PDQ_SIZE = 512
 MAX_IMAGE_PIXELS = 120_000_000  # larger images are refused as possible decompression bombs
@@ -52,7 +57,8 @@ _IMAGE_MAGIC: tuple[tuple[int, bytes, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class MediaHash:
-    """The fingerprints of one file. ``pdq`` is None for files that are not images."""
+    """The fingerprints of one file. ``pdq`` is None for files that are not images;
+    ``vpdq`` holds a video's sampled frames when video PDQ was asked for and could be made."""
 
     path: str
     size: int
@@ -63,6 +69,7 @@ class MediaHash:
     pdq_quality: int | None = None
     note: str | None = None  # why a PDQ hash is missing, in plain words
     dihedral: tuple[tuple[str, str], ...] = ()  # (transform, pdq) of rotations and flips, on request
+    vpdq: tuple[VideoFrame, ...] = ()
 
 
 # The order in which PDQ's dihedral hashes come (Meta's reference implementation).
@@ -102,9 +109,6 @@ def pdq_of_image_bytes(data: bytes, where: str = "", dihedral: bool = False,
                        ) -> tuple[str, int, tuple[tuple[str, str], ...]]:
     """PDQ hash (64 hex digits), quality (0-100) and, on request, the hashes of the
     image's rotations and flips, from an encoded image decoded in memory."""
-    import numpy as np
-    import pdqhash
-
     image_module = _pillow()
     from PIL import ImageOps
 
@@ -123,11 +127,22 @@ def pdq_of_image_bytes(data: bytes, where: str = "", dihedral: bool = False,
             image.seek(0)  # GIF and other animations: the first frame
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
-            image.thumbnail((PDQ_SIZE, PDQ_SIZE), image_module.Resampling.BICUBIC)
         except (image_module.DecompressionBombError, image_module.DecompressionBombWarning):
             raise UnsafeInput("image is too large to decode safely (decompression bomb?)", where) from None
         except (OSError, ValueError, SyntaxError) as error:
             raise UnsafeInput(f"image cannot be decoded ({error})", where) from None
+    return pdq_of_image(image, dihedral)
+
+
+def pdq_of_image(image: Any, dihedral: bool = False) -> tuple[str, int, tuple[tuple[str, str], ...]]:
+    """PDQ hash, quality and (on request) dihedral hashes of a decoded RGB Pillow image.
+
+    The image is shrunk in place to fit 512x512 (bicubic), as Meta's Python
+    reference does; photos and video frames both come through here."""
+    import numpy as np
+    import pdqhash
+
+    image.thumbnail((PDQ_SIZE, PDQ_SIZE), _pillow().Resampling.BICUBIC)
     pixels = np.asarray(image)
     if dihedral:
         hashes, quality = pdqhash.compute_dihedral(pixels)
@@ -137,8 +152,9 @@ def pdq_of_image_bytes(data: bytes, where: str = "", dihedral: bool = False,
     return _hex(bits), int(quality), ()
 
 
-def hash_file(path: str | os.PathLike[str], dihedral: bool = False) -> MediaHash:
-    """SHA-256 and MD5 of any file, plus PDQ for images. Reads the file once."""
+def hash_file(path: str | os.PathLike[str], dihedral: bool = False, vpdq: bool = False) -> MediaHash:
+    """SHA-256 and MD5 of any file, plus PDQ for images (read once) and, with ``vpdq``,
+    video PDQ for videos when the `video` extra is installed (decoded once more)."""
     path = Path(path)
     sha256, md5 = hashlib.sha256(), hashlib.md5()
     with open(path, "rb") as stream:
@@ -156,6 +172,8 @@ def hash_file(path: str | os.PathLike[str], dihedral: bool = False) -> MediaHash
             if keep:
                 kept.append(chunk)
     result = MediaHash(str(path), size, sha256.hexdigest(), md5.hexdigest(), media_type)
+    if vpdq and media_type is not None and media_type.startswith("video/"):
+        return _with_video_pdq(result)
     if not keep:
         return result
     try:
@@ -170,7 +188,20 @@ def _with(result: MediaHash, **changes: Any) -> MediaHash:
     return replace(result, **changes)
 
 
-def hash_paths(paths: Iterable[str | os.PathLike[str]], dihedral: bool = False) -> Iterator[MediaHash]:
+def _with_video_pdq(result: MediaHash) -> MediaHash:
+    from takeback.media import video  # video.py hashes its frames with this module's PDQ
+
+    if not video.available():  # the CLI says once how to add it; MD5 still identifies the file
+        return result
+    try:
+        found = video.hash_video(result.path, result.media_type)
+    except (CorruptInput, UnsafeInput, UnsupportedFormat) as error:
+        return _with(result, note=error.message)
+    return _with(result, vpdq=found.frames, note=found.note)
+
+
+def hash_paths(paths: Iterable[str | os.PathLike[str]], dihedral: bool = False,
+               vpdq: bool = False) -> Iterator[MediaHash]:
     """Hashes of every file in the paths (folders walked in name order, links not followed)."""
     for raw in paths:
         path = Path(raw)
@@ -180,6 +211,6 @@ def hash_paths(paths: Iterable[str | os.PathLike[str]], dihedral: bool = False) 
                 for name in sorted(files):
                     child = Path(folder) / name
                     if child.is_file() and not child.is_symlink():
-                        yield hash_file(child, dihedral)
+                        yield hash_file(child, dihedral, vpdq)
         else:
-            yield hash_file(path, dihedral)
+            yield hash_file(path, dihedral, vpdq)
