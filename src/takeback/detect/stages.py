@@ -23,7 +23,11 @@ WINDOW = 30  # messages: how far apart weak cues of threats, demands and pressur
 COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "email_scam"})
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
-MEDIA_EVIDENCE = 0.5  # a photo or video the threatened person sent before the threat
+# Threat rules whose words hold a condition, and so a demand: "X, or they see it".
+CONDITIONAL = frozenset({"threat.conditional", "threat.leverage_exposure_condition"})
+# Sexual rules that infer intimacy from a threat to the person's images, not from words that say so.
+INFERRED = frozenset({"media.images_as_leverage"})
+MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 
 SUMMARIES = {
     "sextortion": (
@@ -138,6 +142,27 @@ def _rapid(messages: Sequence[Message], offender: str | None, after: int) -> lis
     return []
 
 
+def _distinct(found: Sequence[_Found]) -> list[_Found]:
+    """The findings that are separate evidence: of two findings of one stage
+    in one message whose quotes overlap, only the weightier counts (two rules
+    reading the same words are one cue, not two)."""
+    kept: list[_Found] = []
+    here: list[_Found] = []  # kept findings of the current message
+    for item in sorted(found, key=lambda f: (f.position, -f.finding.weight)):
+        if here and here[0].position != item.position:
+            here = []
+        start, end = item.finding.span
+        if not any(
+            other.finding.stage == item.finding.stage
+            and other.finding.span[0] < end
+            and start < other.finding.span[1]
+            for other in here
+        ):
+            kept.append(item)
+            here.append(item)
+    return kept
+
+
 def _reached(found: Sequence[_Found]) -> dict[str, int]:
     """Stage -> position of the message where its weights first added up to 1.
 
@@ -146,7 +171,7 @@ def _reached(found: Sequence[_Found]) -> dict[str, int]:
     weak cues that mean nothing. Early-stage cues add up over the whole chat.
     """
     by_stage: dict[str, list[_Found]] = {}
-    for item in sorted(found, key=lambda f: f.position):
+    for item in sorted(_distinct(found), key=lambda f: f.position):
         by_stage.setdefault(item.finding.stage, []).append(item)
     reached: dict[str, int] = {}
     for stage, items in by_stage.items():
@@ -174,21 +199,25 @@ def _sexual_evidence(
 ) -> float:
     """How strongly the conversation shows sexual content (1 or more: clearly).
 
-    Each sexual rule counts once, at its weight. A photo or video that the
-    person being threatened sent before the threat adds half: in sextortion
-    that is the image used as leverage.
+    Each sexual rule counts once, at its weight, except that images the
+    message itself calls ordinary (media.ordinary) are not inferred to be
+    intimate. A photo or video shared in
+    the messages just before the threat adds half: in sextortion that is the
+    image used as leverage, whether the person sent it or the offender shows
+    it back to them ("look at these [image]").
     """
+    # Images said to be ordinary ("the video of you singing") are not taken to be intimate.
+    ordinary = {f.position for f in found if f.finding.rule == "media.ordinary"}
     rules: dict[str, float] = {}
     for item in found:
-        if item.sexual:
+        if item.sexual and not (item.finding.rule in INFERRED and item.position in ordinary):
             rules[item.finding.rule] = max(rules.get(item.finding.rule, 0.0), item.finding.weight)
     evidence = sum(rules.values())
     if offender is not None and threat_at is not None:
-        media = {f.position for f in found if f.finding.stage == "media"}
+        media = {f.position for f in found if f.finding.rule == "media.placeholder"}
         if any(
-            (position in media or messages[position].attachments)
-            and messages[position].sender not in (None, offender)
-            for position in range(threat_at)
+            position in media or messages[position].attachments
+            for position in range(max(0, threat_at - WINDOW), threat_at + 1)
         ):
             evidence += MEDIA_EVIDENCE
     return evidence
@@ -223,7 +252,9 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     # Half the sexual evidence (the person's own pictures or video threatened, a photo they
     # sent) is enough when a threat comes with a demand or with pressure: that is the shape
     # of sextortion, whatever words name the images.
-    sexual = evidence >= REACHED or (evidence >= HALF and threat and (demand or pressure))
+    # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
+    conditional = any(f.finding.rule in CONDITIONAL for f in found)
+    sexual = evidence >= REACHED or (evidence >= HALF and threat and (demand or pressure or conditional))
     sextortion = sexual and (threat or (demand and (pressure or email_scam)))
 
     if sextortion:
