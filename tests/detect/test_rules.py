@@ -22,7 +22,9 @@ def rule_ids(value: object) -> str:
 
 @pytest.mark.parametrize(("rule", "text"), MATCH, ids=rule_ids)
 def test_rule_finds_its_match_examples(rule: Rule, text: str) -> None:
-    hits = [hit for hit in engine().hits(text) if hit.rule.id == rule.id]
+    # A rule that says nothing alone is looked for as the engine does: with another rule.
+    matched = None if rule.alone else [RULES.index(rule)]
+    hits = [hit for hit in engine().hits(text, matched) if hit.rule.id == rule.id]
     assert hits, f"{rule.id} should match {text!r}"
     # The quote is the person's own words, exactly.
     assert all(text[hit.span[0]:hit.span[1]] == hit.quote and hit.quote for hit in hits)
@@ -30,7 +32,8 @@ def test_rule_finds_its_match_examples(rule: Rule, text: str) -> None:
 
 @pytest.mark.parametrize(("rule", "text"), NO_MATCH, ids=rule_ids)
 def test_rule_ignores_its_no_match_examples(rule: Rule, text: str) -> None:
-    assert rule.id not in {hit.rule.id for hit in engine().hits(text)}
+    matched = None if rule.alone else [RULES.index(rule)]
+    assert rule.id not in {hit.rule.id for hit in engine().hits(text, matched)}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=rule_ids)
@@ -79,6 +82,7 @@ GOOD = {
         ({"examples": {"match": ["x"]}}, "examples.no_match"),
         ({"patterns": [], "all_of": [r"\bfoo\b"]}, "two or more parts"),
         ({"all_of": "foo"}, "list of strings"),
+        ({"alone": "no"}, "alone"),
     ],
 )
 def test_a_broken_rule_is_refused_with_a_clear_message(change: dict[str, object], message: str) -> None:
@@ -126,3 +130,8 @@ def test_all_of_parts_match_in_any_order_but_near_each_other(text: str, quote: s
     hits = _all_of_engine().hits(text)
     assert [hit.quote for hit in hits] == ([quote] if quote else [])
     assert all(text[hit.span[0] : hit.span[1]] == hit.quote for hit in hits)
+
+
+def test_a_text_where_only_modifier_rules_match_has_no_findings() -> None:
+    assert engine().hits("can you send the photos from the trip") == []
+    assert engine().hits("Police warn parents about scams") == []

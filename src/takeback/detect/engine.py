@@ -62,6 +62,7 @@ class Rule:
     no_match: tuple[str, ...]
     language: str
     all_of: tuple[str, ...] = ()  # or: every one of these, in any order, within NEAR bytes
+    alone: bool = True  # False: it only changes how the other findings of its message are read
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,8 @@ class Engine:
                 )
             except re2.error:
                 raise CorruptInput(f"rule {rule.id}: a pattern is not valid RE2 syntax") from None
+        # Rules that say nothing on their own: a text where only these match has no findings.
+        self._modifiers = frozenset(index for index, rule in enumerate(self.rules) if not rule.alone)
         # Two more entries say when a text needs the slower folding steps.
         self._needs_leet = self._set.Add(NEEDS_LEET)
         self._needs_squeeze = self._set.Add(NEEDS_SQUEEZE)
@@ -178,7 +181,7 @@ class Engine:
                 parts[rule] = parts.get(rule, 0) + 1
                 if parts[rule] == len(self._parts[rule]):
                     found.add(rule)
-        return sorted(found)
+        return sorted(found) if not found <= self._modifiers else []
 
     def matched(self, text: str) -> list[int]:
         """Indices of the rules that may match somewhere in ``text`` (:meth:`hits` confirms)."""
@@ -298,6 +301,9 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
     sexual = entry.get("sexual", stage in ("sexualisation", "image_request"))
     if not isinstance(sexual, bool):
         raise CorruptInput(f"{where}: sexual must be true or false")
+    alone = entry.get("alone", True)
+    if not isinstance(alone, bool):
+        raise CorruptInput(f"{where}: alone must be true or false")
     by_victim = entry.get("by_victim", False)
     if not isinstance(by_victim, bool):
         raise CorruptInput(f"{where}: by_victim must be true or false")
@@ -310,6 +316,7 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
         "description",
         "patterns",
         "all_of",
+        "alone",
         "examples",
     }
     if unknown:
@@ -337,6 +344,7 @@ def _rule(entry: object, language: str, terms: Mapping[str, str], source: str) -
         no_match=_strings(examples.get("no_match"), f"{where}: examples.no_match"),
         language=language,
         all_of=all_of,
+        alone=alone,
     )
 
 

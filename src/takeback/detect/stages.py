@@ -226,8 +226,9 @@ def _sexual_evidence(
 def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> Assessment:
     """The assessment of a conversation from the rule hits in each of its messages."""
     found = _findings(messages, hits)
-    offender, victim = _roles(messages, found)
     reached = _reached(found)
+    # Who threatens is read from the stages the conversation reached, not from stray weak cues.
+    offender, victim = _roles(messages, [f for f in found if f.finding.stage in reached or f.by_victim])
     if "threat" in reached and "pressure" not in reached:
         found.extend(_rapid(messages, offender, reached["threat"]))
         reached = _reached(found)
