@@ -181,7 +181,8 @@ def report_labelled(
         "unseen-1": "fresh wording; generalised on after its first run",
         "unseen-2": "fresh wording written after the last rule change; generalised on after its first run",
         "real-quotes": "offenders' and victims' words quoted by news, police and court sources",
-        "unseen-3": "chats written by a helper who never saw the rules",
+        "unseen-3": "chats written by a helper who never saw the rules; generalised on after its first run",
+        "unseen-4": "written blind by another helper; only its totals were ever looked at",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -227,7 +228,7 @@ def main() -> int:
         "--holdout",
         type=Path,
         nargs="*",
-        default=[ROOT / "benchmarks/data/holdout.jsonl", ROOT / "benchmarks/data/realworld.jsonl"],
+        default=[ROOT / f"benchmarks/data/{name}.jsonl" for name in ("holdout", "realworld", "unseen4")],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
     args = parser.parse_args()
