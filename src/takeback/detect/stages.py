@@ -27,6 +27,7 @@ RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 CONDITIONAL = frozenset({"threat.conditional", "threat.leverage_exposure_condition"})
 # Sexual rules that infer intimacy from a threat to the person's images, not from words that say so.
 INFERRED = frozenset({"media.images_as_leverage"})
+ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
 MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 
 SUMMARIES = {
@@ -68,10 +69,16 @@ class _Found:
 
 
 def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> list[_Found]:
+    # Text about sextortion (news, advice) quotes threats without making them. An
+    # explanation often runs over several messages of one sender: the sender's
+    # messages next to one about sextortion are read as part of it.
+    about_at = {p for p, message_hits in enumerate(hits) if any(h.rule.stage == "context" for h in message_hits)}
     found: list[_Found] = []
     for position, (message, message_hits) in enumerate(zip(messages, hits, strict=True)):
-        # Text about sextortion (news, advice) quotes threats without making them.
-        about = any(hit.rule.stage == "context" for hit in message_hits)
+        about = any(
+            near in about_at and messages[near].sender == message.sender
+            for near in range(position - ABOUT_REACH, position + ABOUT_REACH + 1)
+        )
         for hit in message_hits:
             if about and hit.rule.stage in STAGES:
                 continue
