@@ -110,3 +110,19 @@ def test_check_text_shows_their_details_and_first_steps(capsys: pytest.CaptureFi
     details = out.index("Their details")
     assert "jessmoney22" in out[details:] and details < out.index("What to do next")
     assert "1. " in out and "4. " not in out[out.index("What to do next"):]
+
+
+def test_the_targeted_persons_own_words_are_marked_as_theirs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        "12/06/2026, 21:10 - Unknown: ur video is ready. ur gf is first\n"
+        "12/06/2026, 21:11 - Sam: please don't send it\n"
+        "12/06/2026, 21:12 - Unknown: 150 cashapp. u got 20 min\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
+    assert code == 0
+    assert re.search(r"threat\s+Sam \(targeted\): \"please don't send it\"", out)
+    assert re.search(r"demand\s+Unknown: ", out)

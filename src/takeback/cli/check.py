@@ -164,6 +164,9 @@ def _write_text(checked: list[Checked], chosen: Plan, tz: ZoneInfo) -> None:
                     if f.stage == reached.stage and f.message_id == reached.message_id
                 ]
                 who = safe(message.sender) if message and message.sender else "?"
+                if message and message.sender and message.sender == assessment.victim:
+                    # Their own words show the stage ("please don't send it"): say whose they are.
+                    who += " (targeted)"
                 quote = f' "{_quote(shown)}"' if shown else ""
                 when = f"{_when(message, tz):<17} " if timed else ""
                 out.write(f"  {when}{STAGE_WORDS[reached.stage]:<16} {who}:{quote}\n")
