@@ -68,6 +68,16 @@ CASES = {
     "ransomware": (
         chat("X: Your files are encrypted. Pay 0.5 BTC within 72 hours to get the key."),
         False, "medium"),
+    "images held and a price, threat only implied": (
+        chat("X: I have your nudes. $300 on cashapp"), True, "high"),
+    "sexting couple, then money for a takeaway": (
+        chat("A: miss you babe, send me something naughty", "B: <Media omitted>",
+             "A: so hot, you're sexy", "A: btw can you send me £20 for the takeaway", "B: sure x"),
+        False, "low"),
+    "someone selling their own pictures": (
+        chat("A: wanna see my new lingerie", "A: <Media omitted>", "B: wow sexy",
+             "A: that'll be $20 on cashapp for the full set babe"),
+        False, "low"),
     "debt collection": (
         chat("Bank: Your balance of £420 is overdue. Please pay within 7 days."),
         False, "low"),

@@ -28,7 +28,10 @@ CONDITIONAL = frozenset({"threat.conditional", "threat.leverage_exposure_conditi
 # Sexual rules that infer intimacy from a threat to the person's images, not from words that say so.
 INFERRED = frozenset({"media.images_as_leverage"})
 ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
-MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
+MEDIA_EVIDENCE = 0.5
+# Sexual rules that say someone holds or threatens the targeted person's own images or acts
+# (not sexual talk, requests, or mentions of a photo sent).
+LEVERAGE = ("threat.", "email_scam.", "payment_demand.more_images", "media.images_as_leverage")  # a photo or video shared in the messages just before the threat
 
 SUMMARIES = {
     "sextortion": (
@@ -203,8 +206,10 @@ def _reached(found: Sequence[_Found]) -> dict[str, int]:
 
 def _sexual_evidence(
     messages: Sequence[Message], found: Sequence[_Found], offender: str | None, threat_at: int | None
-) -> float:
-    """How strongly the conversation shows sexual content (1 or more: clearly).
+) -> tuple[float, float]:
+    """How strongly the conversation shows sexual content (1 or more: clearly),
+    and how much of that is leverage: the targeted person's own images or acts,
+    held or threatened, not sexual talk, requests or a photo mentioned.
 
     Each sexual rule counts once, at its weight, except that images the
     message itself calls ordinary (media.ordinary) are not inferred to be
@@ -220,6 +225,7 @@ def _sexual_evidence(
         if item.sexual and not (item.finding.rule in INFERRED and item.position in ordinary):
             rules[item.finding.rule] = max(rules.get(item.finding.rule, 0.0), item.finding.weight)
     evidence = sum(rules.values())
+    leverage = sum(weight for rule, weight in rules.items() if rule.startswith(LEVERAGE))
     if offender is not None and threat_at is not None:
         media = {f.position for f in found if f.finding.rule == "media.placeholder"}
         if any(
@@ -227,7 +233,8 @@ def _sexual_evidence(
             for position in range(max(0, threat_at - WINDOW), threat_at + 1)
         ):
             evidence += MEDIA_EVIDENCE
-    return evidence
+            leverage += MEDIA_EVIDENCE
+    return evidence, leverage
 
 
 def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> Assessment:
@@ -256,14 +263,18 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     demand = "payment_demand" in reached
     pressure = "pressure" in reached or "escalation" in reached
     email_scam = "email_scam" in reached
-    evidence = _sexual_evidence(messages, found, offender, reached.get("threat"))
+    evidence, leverage = _sexual_evidence(messages, found, offender, reached.get("threat"))
     # Half the sexual evidence (the person's own pictures or video threatened, a photo they
     # sent) is enough when a threat comes with a demand or with pressure: that is the shape
     # of sextortion, whatever words name the images.
     # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
     conditional = any(f.finding.rule in CONDITIONAL for f in found)
     sexual = evidence >= REACHED or (evidence >= HALF and threat and (demand or pressure or conditional))
-    sextortion = sexual and (threat or (demand and (pressure or email_scam)))
+    # A demand with clear sexual evidence, part of it the person's own images, is sextortion
+    # even when the threat is only implied ("I have your nudes. $300 on cashapp"); a price
+    # for someone's own content ("subscribe for $4.99") is not leverage.
+    held = evidence >= REACHED and leverage >= HALF
+    sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
 
     if sextortion:
         risk = "critical" if crisis or (threat and demand and pressure) else "high"
