@@ -28,10 +28,10 @@ CONDITIONAL = frozenset({"threat.conditional", "threat.leverage_exposure_conditi
 # Sexual rules that infer intimacy from a threat to the person's images, not from words that say so.
 INFERRED = frozenset({"media.images_as_leverage"})
 ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
-MEDIA_EVIDENCE = 0.5
+MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 # Sexual rules that say someone holds or threatens the targeted person's own images or acts
 # (not sexual talk, requests, or mentions of a photo sent).
-LEVERAGE = ("threat.", "email_scam.", "payment_demand.more_images", "media.images_as_leverage")  # a photo or video shared in the messages just before the threat
+LEVERAGE = ("threat.", "email_scam.", "payment_demand.more_images", "media.images_as_leverage")
 
 SUMMARIES = {
     "sextortion": (
@@ -75,7 +75,7 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
     # Text about sextortion (news, advice) quotes threats without making them. An
     # explanation often runs over several messages of one sender: the sender's
     # messages next to one about sextortion are read as part of it.
-    about_at = {p for p, message_hits in enumerate(hits) if any(h.rule.stage == "context" for h in message_hits)}
+    about_at = {p for p, found_here in enumerate(hits) if any(h.rule.stage == "context" for h in found_here)}
     found: list[_Found] = []
     for position, (message, message_hits) in enumerate(zip(messages, hits, strict=True)):
         about = any(
@@ -213,10 +213,9 @@ def _sexual_evidence(
 
     Each sexual rule counts once, at its weight, except that images the
     message itself calls ordinary (media.ordinary) are not inferred to be
-    intimate. A photo or video shared in
-    the messages just before the threat adds half: in sextortion that is the
-    image used as leverage, whether the person sent it or the offender shows
-    it back to them ("look at these [image]").
+    intimate. A photo or video shared in the messages just before the threat
+    adds half: in sextortion that is the image used as leverage, whether the
+    person sent it or the offender shows it back to them ("look at these [image]").
     """
     # Images said to be ordinary ("the video of you singing") are not taken to be intimate.
     ordinary = {f.position for f in found if f.finding.rule == "media.ordinary"}
