@@ -195,3 +195,11 @@ def test_assess_text_spans_point_into_the_text() -> None:
     assessment = assess_text(text)
     assert assessment.sextortion and assessment.seconds_to_first_threat is None
     assert all(text[slice(*f.span)] == f.quote and f.message_id == "1" for f in assessment.findings)
+
+
+def test_a_countdown_of_bare_numbers_is_pressure() -> None:
+    countdown = chat("X: I have your nudes", "X: $200 on cashapp or your family sees them",
+                     "X: 10 minutes", "Y: please", "X: 9", "X: 8")
+    assert "pressure" in assess(countdown).stages
+    rising = chat("X: $200 on cashapp", "X: 8", "X: 9")
+    assert "pressure" not in assess(rising).stages

@@ -9,6 +9,7 @@ or a demand. docs/detection.md explains the risk levels.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,6 +153,37 @@ def _rapid(messages: Sequence[Message], offender: str | None, after: int) -> lis
     return []
 
 
+_COUNT = re.compile(r"^\s*(\d{1,2})\s*(?:m|min|mins|minutes?|hrs?|hours?|left|more)?\s*[.!]*\s*$", re.I)
+
+
+def _countdown(messages: Sequence[Message], offender: str | None) -> list[_Found]:
+    """A countdown ("10 minutes", "9", "8") by the offender: numbers alone, each lower than the last."""
+    if offender is None:
+        return []
+    last: int | None = None
+    for position, message in enumerate(messages):
+        if message.sender != offender:
+            continue
+        match = _COUNT.match(message.text)
+        if match is None:
+            last = None
+            continue
+        number = int(match.group(1))
+        if last is not None and number < last:
+            finding = Finding(
+                rule="pressure.countdown",
+                stage="pressure",
+                message_id=message.id,
+                quote=message.text,
+                span=(0, len(message.text)),
+                weight=1.0,
+                sender=offender,
+            )
+            return [_Found(finding, position, False, False)]
+        last = number
+    return []
+
+
 def _distinct(found: Sequence[_Found]) -> list[_Found]:
     """The findings that are separate evidence: of two findings of one stage
     in one message whose quotes overlap, only the weightier counts (two rules
@@ -244,6 +276,9 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     offender, victim = _roles(messages, [f for f in found if f.finding.stage in reached or f.by_victim])
     if "threat" in reached and "pressure" not in reached:
         found.extend(_rapid(messages, offender, reached["threat"]))
+        reached = _reached(found)
+    if "pressure" not in reached:
+        found.extend(_countdown(messages, offender))
         reached = _reached(found)
     stages = sorted(
         (stage for stage in reached if stage in STAGES),
