@@ -153,7 +153,7 @@ def _rapid(messages: Sequence[Message], offender: str | None, after: int) -> lis
     return []
 
 
-_COUNT = re.compile(r"^\s*(\d{1,2})\s*(?:m|min|mins|minutes?|hrs?|hours?|left|more)?\s*[.!]*\s*$", re.I)
+_COUNT = re.compile(r"(\d{1,2}) ?(?:m|min|mins|minutes?|hrs?|hours?|left|more)?[.!]*", re.I)
 
 
 def _countdown(messages: Sequence[Message], offender: str | None) -> list[_Found]:
@@ -164,7 +164,7 @@ def _countdown(messages: Sequence[Message], offender: str | None) -> list[_Found
     for position, message in enumerate(messages):
         if message.sender != offender:
             continue
-        match = _COUNT.match(message.text)
+        match = _COUNT.fullmatch(message.text.strip()) if len(message.text) < 40 else None
         if match is None:
             last = None
             continue
