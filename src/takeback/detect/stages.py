@@ -140,17 +140,22 @@ def _rapid(messages: Sequence[Message], offender: str | None, after: int) -> lis
         if first is not None and message.timestamp - first > timedelta(seconds=RAPID_SECONDS):
             run = [position]
         if len(run) == RAPID_MESSAGES:
-            finding = Finding(
-                rule="pressure.rapid_messages",
-                stage="pressure",
-                message_id=message.id,
-                quote=message.text,
-                span=(0, len(message.text)),
-                weight=1.0,
-                sender=offender,
-            )
-            return [_Found(finding, position, False, False)]
+            return [_pressure("pressure.rapid_messages", message, position)]
     return []
+
+
+def _pressure(rule: str, message: Message, position: int) -> _Found:
+    """A pressure finding read from the shape of the chat: the whole message is its quote."""
+    finding = Finding(
+        rule=rule,
+        stage="pressure",
+        message_id=message.id,
+        quote=message.text,
+        span=(0, len(message.text)),
+        weight=1.0,
+        sender=message.sender,
+    )
+    return _Found(finding, position, False, False)
 
 
 _COUNT = re.compile(r"(\d{1,2}) ?(?:m|min|mins|minutes?|hrs?|hours?|left|more)?[.!]*", re.I)
@@ -170,16 +175,7 @@ def _countdown(messages: Sequence[Message], offender: str | None) -> list[_Found
             continue
         number = int(match.group(1))
         if last is not None and number < last:
-            finding = Finding(
-                rule="pressure.countdown",
-                stage="pressure",
-                message_id=message.id,
-                quote=message.text,
-                span=(0, len(message.text)),
-                weight=1.0,
-                sender=offender,
-            )
-            return [_Found(finding, position, False, False)]
+            return [_pressure("pressure.countdown", message, position)]
         last = number
     return []
 
