@@ -14,6 +14,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from takeback.media import hash_file
 from takeback.media.hashing import sniff_media_type
 
+from .writes import watch_writes
+
 
 def distance(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
@@ -149,15 +151,7 @@ def test_decompression_bomb_is_refused(tmp_path: Path) -> None:
 
 def test_hashing_writes_nothing_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = save(scene(), tmp_path / "photo.jpg")
-    real_open = open
-    written: list[str] = []
-
-    def watching_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if any(flag in mode for flag in "wax+"):
-            written.append(str(file))
-        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr("builtins.open", watching_open)
+    written = watch_writes(monkeypatch)
     before = {p.name for p in tmp_path.iterdir()}
     hash_file(path)
     assert written == [] and {p.name for p in tmp_path.iterdir()} == before

@@ -21,6 +21,8 @@ from takeback.media import match as matching
 from takeback.media.match import Bank, BankEntry, load_bank, match, read_bank
 from takeback.media.video import VideoFrame, hash_video, parse_vpdq, to_signal, to_vpdq_file
 
+from .writes import watch_writes
+
 SIZE = 128
 
 
@@ -121,18 +123,10 @@ def test_different_video_does_not_match(clips: dict[str, Path]) -> None:
 
 def test_hashing_writes_nothing(tmp_path: Path, clips: dict[str, Path],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real_open = open
-    written: list[str] = []
-
-    def watching_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if any(flag in mode for flag in "wax+"):
-            written.append(str(file))
-        return real_open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
-
     workdir = tmp_path / "cwd"
     workdir.mkdir()
     monkeypatch.chdir(workdir)  # FFmpeg writes through C, not open(): nothing may appear here
-    monkeypatch.setattr("builtins.open", watching_open)
+    written = watch_writes(monkeypatch)
     before = {p.name for p in clips["original"].parent.iterdir()}
     result = hash_file(clips["original"], vpdq=True)
     assert len(result.vpdq) == 4 and written == []
