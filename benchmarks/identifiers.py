@@ -8,7 +8,9 @@
    bech32 and EIP-55 addresses, handles, payment accounts ...), some written the
    way scammers write them (obfuscated addresses, defanged links), and hard
    negatives (dates, times, order and tracking numbers, amounts, versions, words
-   glued by a full stop, hashes, base64 tokens).
+   glued by a full stop, hashes, base64 tokens). The example numbers are only 20,
+   repeated: takeback's cache reads each once, Presidio every time (see the
+   figures in docs/identifiers.md).
 2. The real SMS Spam Collection (../shared/corpora/dev/sms/), which has no labels:
    counted per kind for both tools; it holds no cards, IBANs or crypto addresses,
    so every one found there is a false positive.

@@ -26,6 +26,10 @@ def accounts(text: str) -> list[tuple[str, str, str | None, bool | None]]:
         ("link: https://example.com/a).", ("https://example.com/a", None)),
         ("https://example.com:443/", ("https://example.com", None)),
         ("https://example.com:8080/x", ("https://example.com:8080/x", None)),
+        ("http://[::1]:8080/x", ("http://[::1]:8080/x", None)),
+        ("https://user:pw@example.com:21/a", ("https://example.com:21/a", None)),
+        ("https://a.example.com:/x", ("https://a.example.com:/x", None)),  # no digits: not a port
+        ("https://example.com:123456/x", ("https://example.com:123456/x", None)),  # six digits: not a port
         ("message me t.me/crypto_bob!", ("https://t.me/crypto_bob", "Telegram")),
         ("www.dbuk.net", ("https://www.dbuk.net", None)),
         ("WWW.SHOUTING.COM", ("https://www.shouting.com", None)),

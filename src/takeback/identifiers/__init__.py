@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
@@ -28,7 +28,16 @@ from takeback.errors import UsageError
 
 # Importing the kinds registers their extractors.
 from takeback.identifiers import bank, card, crypto, email, handle, payment, phone, url  # noqa: F401
-from takeback.identifiers.base import EXTRACTORS, Extractor, Found, Scope, compile_pattern, encoded
+from takeback.identifiers.base import (
+    EXTRACTORS,
+    Encoded,
+    Extractor,
+    Found,
+    Pattern,
+    Scope,
+    compile_pattern,
+    encoded,
+)
 from takeback.identifiers.email import normal_address, split_address
 from takeback.identifiers.phone import parse_phone
 from takeback.identifiers.platforms import by_export
@@ -45,27 +54,53 @@ _PHONE_LIKE = compile_pattern(r"\+?[\d \-().]{7,24}")
 class _Run:
     extractor: Extractor
     pattern: str
-    needs: tuple[int, ...]  # the set's indexes of the pattern's triggers: all must match
+    needs: tuple[int, ...]  # the numbers of the pattern's triggers: all must match
+
+
+# How many sets of matched triggers the triage remembers what to run for.
+_PLANS = 4096
+_NOTHING: frozenset[int] = frozenset()
+
+_Plan = tuple[tuple[Extractor, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Triage:
-    """Which patterns can match a text at all, found in one linear pass (an RE2 set)."""
+    """Which patterns can match a text at all, found in one linear pass (an RE2 set).
+
+    Triggers are numbered in the order the extractors give them. Most are in the set;
+    the few marked ``ALONE`` are matched on their own (see :attr:`Extractor.ALONE`).
+    """
 
     patterns: Any
-    runs: dict[int, tuple[_Run, ...]]  # by the set index of each run's first trigger
+    numbers: tuple[int, ...]  # the trigger number of each of the set's patterns
+    alone: tuple[tuple[int, Pattern], ...]  # the triggers matched on their own, with their numbers
+    runs: dict[int, tuple[_Run, ...]]  # by the number of each run's first trigger
+    # What to run for each set of matched triggers: texts share a few such sets, so each
+    # is worked out once.
+    plans: dict[tuple[frozenset[int], tuple[bool, ...]], _Plan] = field(default_factory=dict)
 
-    def work(self, text: str) -> list[tuple[Extractor, list[str]]]:
-        matched = self.patterns.Match(encoded(text).data)
-        if not matched:
-            return []
-        hits = set(matched)
+    def work(self, data: bytes) -> _Plan:
+        """The extractors to run on a text (in UTF-8), each with the names of its patterns to run."""
+        matched = self.patterns.Match(data)
+        alone = tuple([pattern.occurs(data) for _, pattern in self.alone])
+        key = (frozenset(matched) if matched else _NOTHING, alone)
+        plan = self.plans.get(key)
+        if plan is None:
+            if len(self.plans) >= _PLANS:
+                self.plans.clear()
+            hits = {self.numbers[index] for index in key[0]}
+            hits.update(number for (number, _), hit in zip(self.alone, alone, strict=True) if hit)
+            plan = self.plans[key] = self._plan(hits)
+        return plan
+
+    def _plan(self, hits: set[int]) -> _Plan:
         chosen: dict[str, tuple[Extractor, list[str]]] = {}
-        for index in sorted(hits):
-            for run in self.runs.get(index, ()):
+        for number in sorted(hits):
+            for run in self.runs.get(number, ()):
                 if len(run.needs) == 1 or all(need in hits for need in run.needs):
                     chosen.setdefault(run.extractor.NAME, (run.extractor, []))[1].append(run.pattern)
-        return list(chosen.values())
+        return tuple((extractor, tuple(names)) for extractor, names in chosen.values())
 
 
 @cache
@@ -74,29 +109,40 @@ def _triage() -> _Triage:
     options.max_mem = _SET_MEMORY
     options.log_errors = False  # RE2 falls back by itself when its DFA is full; no noise on stderr
     patterns = re2.Set.SearchSet(options)
-    indexes: dict[str, int] = {}
+    numbered: dict[str, int] = {}
+    in_set: list[int] = []
+    alone: list[tuple[int, Pattern]] = []
 
-    def add(source: str) -> int:
-        if source not in indexes:
-            indexes[source] = patterns.Add(source)
-        return indexes[source]
+    def add(source: str, on_its_own: bool) -> int:
+        if source not in numbered:
+            number = numbered[source] = len(numbered)
+            if on_its_own:
+                alone.append((number, compile_pattern(source)))
+            else:
+                patterns.Add(source)
+                in_set.append(number)
+        return numbered[source]
 
     runs: dict[int, list[_Run]] = {}
     for extractor in EXTRACTORS:
         for name in extractor.PATTERNS:
-            run = _Run(extractor, name, tuple(add(source) for source in extractor.triggers(name)))
-            runs.setdefault(run.needs[0], []).append(run)
+            # Only a pattern's own trigger (the first) may stand alone: its context words stay in the set.
+            alone_too = name in extractor.ALONE
+            needs = tuple(
+                add(source, alone_too and i == 0) for i, source in enumerate(extractor.triggers(name))
+            )
+            runs.setdefault(needs[0], []).append(_Run(extractor, name, needs))
     patterns.Compile()
-    return _Triage(patterns, {index: tuple(group) for index, group in runs.items()})
+    by_first = {number: tuple(group) for number, group in runs.items()}
+    return _Triage(patterns, tuple(in_set), tuple(alone), by_first)
 
 
-def _encodable(text: str) -> str:
-    """The text with lone surrogates (from undecodable bytes) as '?': same length, same spans."""
+def _encodable(text: str) -> Encoded:
+    """The text in UTF-8, lone surrogates (from undecodable bytes) read as '?': same length, same spans."""
     try:
-        text.encode("utf-8")
+        return encoded(text, text.encode("utf-8"))
     except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
+        return encoded(text.encode("utf-8", "replace").decode("utf-8"))
 
 
 def _resolve(found: list[Found]) -> list[Found]:
@@ -146,6 +192,11 @@ def _resolve(found: list[Found]) -> list[Found]:
     return unique
 
 
+@lru_cache(maxsize=64)
+def _scope(region: str, platform: str | None) -> Scope:
+    return Scope(region=region, platform=platform)
+
+
 def find(text: str, region: str = "GB", platform: str | None = None) -> list[Found]:
     """Every identifier in one text, each time it occurs, in text order.
 
@@ -154,10 +205,11 @@ def find(text: str, region: str = "GB", platform: str | None = None) -> list[Fou
     """
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise UsageError(f"unknown region {region!r}: give a two-letter country code such as GB or US")
-    text = _encodable(text)
-    scope = Scope(region=region, platform=platform)
+    readable = _encodable(text)
+    text = readable.text
+    scope = _scope(region, platform)
     found: list[Found] = []
-    for extractor, names in _triage().work(text):
+    for extractor, names in _triage().work(readable.data):
         found.extend(extractor.find(text, scope, names))
     return _resolve(found)
 
@@ -303,7 +355,7 @@ def _accounts(
                 ),
                 person,
             )
-        elif label == "phone number" or (label == "name" and _PHONE_LIKE.fullmatch(raw)):
+        elif label == "phone number" or (label == "name" and _PHONE_LIKE.fits(raw)):
             yield _phone_account(raw, region, where), person
         elif label in ("account id", "handle"):
             value = raw if label == "account id" else raw.lstrip("@").lower()

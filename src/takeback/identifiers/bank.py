@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from functools import lru_cache
 from typing import ClassVar
 
@@ -47,7 +46,7 @@ _ABA_PREFIXES = frozenset([*range(0, 13), *range(21, 33), *range(61, 73), 80])
 
 
 def compact(raw: str) -> str:
-    return "".join(char for char in raw if char not in _SEPARATORS).upper()
+    return raw.replace(" ", "").replace("-", "").upper()  # without the _SEPARATORS
 
 
 def iban_length(country: str) -> int | None:
@@ -64,7 +63,7 @@ def aba_valid(digits: str) -> bool:
 
 
 def sort_code(raw: str) -> str:
-    digits = "".join(char for char in raw if char.isdigit())
+    digits = "".join(filter(str.isdigit, raw))
     return f"{digits[0:2]}-{digits[2:4]}-{digits[4:6]}"
 
 
@@ -115,7 +114,7 @@ class BankExtractor(Extractor):
                 count += 1
             if count == length:
                 if index + 1 == len(raw) or raw[index + 1] in _SEPARATORS:
-                    return replace(candidate, end=candidate.start + index + 1)
+                    return candidate._replace(end=candidate.start + index + 1)
                 break
         if not candidate.context:
             return None  # the wrong length and no bank word nearby: a code, not an IBAN
@@ -144,15 +143,15 @@ class BankExtractor(Extractor):
                 continue
             unpaired.remove(account)
             start, end = min(code.start, account.start), max(code.end, account.end)
-            pair = replace(
-                code,
+            pair = code._replace(
                 start=start,
                 end=end,
                 pattern="UK sort code and account number",
                 context=tuple(dict.fromkeys(code.context + account.context)),
             )
             value = f"{sort_code(code.raw)} {account.raw}"
-            yield replace(self.found(pair, None), value=value, key=value)
+            explanation = self.explain(pair, None)
+            yield Found(self.NAME, value, None, start, end, pair.raw, pair.platform, explanation, value)
         for account in unpaired:
             yield self.found(account, None)
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import accumulate
-from typing import Any, ClassVar, Protocol, cast
+from typing import Any, ClassVar, NamedTuple, Protocol, cast
 
 import re2
 import yaml
@@ -45,9 +45,12 @@ class Scope:
     platform: str | None = None  # the conversation's platform as its parser named it
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A stretch of text that may be an identifier, before it is validated."""
+class Candidate(NamedTuple):
+    """A stretch of text that may be an identifier, before it is validated.
+
+    A named tuple, not a frozen dataclass: one is built for every stretch a pattern
+    matches, and a tuple is built (and copied with ``_replace``) several times faster.
+    """
 
     text: str  # the whole text it was found in: boundaries and context are read from it
     start: int
@@ -110,18 +113,91 @@ class Re2Match(Protocol):
     def group(self, group: int = 0) -> str: ...
 
 
-class Re2Pattern(Protocol):
-    @property
-    def groups(self) -> int: ...
-    def finditer(self, text: str) -> Iterator[Re2Match]: ...
-    def search(self, text: str) -> Re2Match | None: ...
-    def match(self, text: str) -> Re2Match | None: ...
-    def fullmatch(self, text: str) -> Re2Match | None: ...
+# google-re2's compiled RE2 answers Match(anchor, UTF-8 bytes, start, end) with the span of
+# the match and of each group ((-1, -1) for none).
+_Native = Callable[[Any, bytes, int, int], list[tuple[int, int]]]
+# Private to google-re2: when a release no longer has them, Pattern uses the public methods.
+_ANCHORS = getattr(re2, "_Anchor", None)
+_UNANCHORED = getattr(_ANCHORS, "UNANCHORED", None)
+_ANCHOR_START = getattr(_ANCHORS, "ANCHOR_START", None)
+_ANCHOR_BOTH = getattr(_ANCHORS, "ANCHOR_BOTH", None)
 
 
-def compile_pattern(pattern: str) -> Re2Pattern:
+class Pattern:
+    """An RE2 pattern: linear-time matching, whatever the input.
+
+    ``search``, ``match``, ``fullmatch`` and ``finditer`` are google-re2's. On a short
+    message its match objects and generators cost more than the matching itself, so the
+    questions that need only where or whether it matches (:meth:`spans`, :meth:`found_in`,
+    :meth:`fits`, :meth:`opens`) ask the compiled RE2 the wrapper keeps (``_regexp``)
+    directly; with a wrapper that keeps none, they use its public methods.
+    """
+
+    __slots__ = ("fast", "finditer", "fullmatch", "groups", "match", "search", "source")
+
+    def __init__(self, source: str) -> None:
+        regexp = re2.compile(source)
+        self.source = source
+        self.groups: int = regexp.groups
+        self.search: Callable[[str], Re2Match | None] = regexp.search
+        self.match: Callable[[str], Re2Match | None] = regexp.match
+        self.fullmatch: Callable[[str], Re2Match | None] = regexp.fullmatch
+        self.finditer: Callable[[str], Iterator[Re2Match]] = regexp.finditer
+        native = getattr(regexp, "_regexp", None)
+        self.fast: _Native | None = getattr(native, "Match", None) if _ANCHOR_BOTH is not None else None
+
+    def spans(self, data: bytes, group: int = 0) -> list[tuple[int, int]]:
+        """Where the pattern (or its group) matches in UTF-8 bytes: the matches ``finditer`` gives."""
+        fast = self.fast
+        if fast is None:
+            found = [match.span(group) for match in self.finditer(cast(str, data))]
+            return [span for span in found if span[0] >= 0]
+        found = []
+        position, end = 0, len(data)
+        while True:
+            spans = fast(_UNANCHORED, data, position, end)
+            whole = spans[0]
+            if whole[0] < 0:
+                return found
+            span = spans[group]
+            if span[0] >= 0:
+                found.append(span)
+            if position == end:
+                return found
+            # Step past an empty match, as finditer does.
+            position = position + 1 if position == whole[1] else whole[1]
+
+    def occurs(self, data: bytes) -> bool:
+        """Whether the pattern matches somewhere in UTF-8 bytes."""
+        fast = self.fast
+        if fast is None:
+            return self.search(cast(str, data)) is not None
+        return fast(_UNANCHORED, data, 0, len(data))[0][0] >= 0
+
+    def found_in(self, text: str) -> bool:
+        """Whether the pattern matches somewhere in ``text``."""
+        fast = self.fast
+        return self.search(text) is not None if fast is None else _test(fast, _UNANCHORED, text)
+
+    def fits(self, text: str) -> bool:
+        """Whether the pattern matches the whole of ``text``."""
+        fast = self.fast
+        return self.fullmatch(text) is not None if fast is None else _test(fast, _ANCHOR_BOTH, text)
+
+    def opens(self, text: str) -> bool:
+        """Whether the pattern matches at the start of ``text``."""
+        fast = self.fast
+        return self.match(text) is not None if fast is None else _test(fast, _ANCHOR_START, text)
+
+
+def _test(fast: _Native, anchor: Any, text: str) -> bool:
+    data = text.encode("utf-8")
+    return fast(anchor, data, 0, len(data))[0][0] >= 0
+
+
+def compile_pattern(pattern: str) -> Pattern:
     """An RE2 pattern: linear-time matching, whatever the input."""
-    return cast(Re2Pattern, re2.compile(pattern))
+    return Pattern(pattern)
 
 
 class Encoded:
@@ -131,25 +207,27 @@ class Encoded:
     saves the RE2 wrapper from encoding it again for each pattern.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: bytes | None = None) -> None:
         self.text = text
-        self.data = text.encode("utf-8", "surrogatepass")
+        self.data = text.encode("utf-8", "surrogatepass") if data is None else data
+        self.ascii = len(self.data) == len(text)  # byte offsets are character offsets
         self._starts: list[int] | None = None  # byte offset of each character, for non-ASCII text
 
     def chars(self, offset: int) -> int:
         """The character offset of a byte offset that starts a character (or ends the text)."""
-        if len(self.data) == len(self.text):
+        if self.ascii:
             return offset
         if self._starts is None:
             self._starts = [0, *accumulate(_utf8_length(char) for char in self.text)]
         return bisect_left(self._starts, offset)
 
-    def spans(self, pattern: Re2Pattern, group: int = 0) -> Iterator[tuple[int, int]]:
+    def spans(self, pattern: Pattern, group: int = 0) -> list[tuple[int, int]]:
         """Where ``pattern`` (or its group) matches, in character offsets."""
-        for match in pattern.finditer(cast(str, self.data)):
-            start, end = match.span(group)
-            if start >= 0:
-                yield self.chars(start), self.chars(end)
+        found = pattern.spans(self.data, group)
+        if self.ascii or not found:
+            return found
+        chars = self.chars
+        return [(chars(start), chars(end)) for start, end in found]
 
 
 def _utf8_length(char: str) -> int:
@@ -157,15 +235,17 @@ def _utf8_length(char: str) -> int:
     return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
 
 
-_last_encoded: list[Encoded] = []
+_current: Encoded | None = None  # the text the patterns are reading
 
 
-def encoded(text: str) -> Encoded:
-    """The text encoded once: the last one is kept, since all patterns read it in turn."""
-    if _last_encoded and _last_encoded[0].text is text:
-        return _last_encoded[0]
-    _last_encoded[:] = [Encoded(text)]
-    return _last_encoded[0]
+def encoded(text: str, data: bytes | None = None) -> Encoded:
+    """The text encoded once (``data``, when the caller has it): the last one is kept, since
+    all patterns read it in turn."""
+    global _current
+    current = _current
+    if current is None or current.text is not text:
+        current = _current = Encoded(text, data)
+    return current
 
 
 def escape(text: str) -> str:
@@ -185,7 +265,7 @@ class Words:
             parts.append(f"{head}{body}{tail}")
         self.source = "(?i)(?:" + "|".join(parts) + ")" if parts else ""
         self._pattern = compile_pattern(self.source) if parts else None
-        self._last: tuple[str, WordIndex] | None = None
+        self._last: tuple[str | None, WordIndex] = (None, _NO_WORDS)
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
         """Where the phrases are in ``text[start:end]``, with the phrase each one is."""
@@ -208,17 +288,22 @@ class Words:
         The last text's index is kept: the extractors ask about the same text one after
         another, so a long text is read once per word list, not once per candidate.
         """
-        if self._last is None or self._last[0] is not text:
-            found: list[tuple[int, int, str]] = []
+        last = self._last  # read once and written once: a text is never paired with another's index
+        if last[0] is not text:
+            index = _NO_WORDS
             if self._pattern is not None:
                 found = [
                     (s, e, " ".join(text[s:e].lower().split())) for s, e in encoded(text).spans(self._pattern)
                 ]
-            self._last = (text, WordIndex(found))
-        return self._last[1]
+                if found:
+                    index = WordIndex(found)
+            last = self._last = (text, index)
+        return last[1]
 
 
 def _nearest(found: list[tuple[int, int, str]], start: int, end: int) -> tuple[str, ...]:
+    if len(found) == 1:
+        return (found[0][2],)
     found = sorted(found, key=lambda hit: start - hit[1] if hit[1] <= start else hit[0] - end)
     return tuple(dict.fromkeys(phrase for _, _, phrase in found))
 
@@ -234,10 +319,15 @@ class WordIndex:
     def near(
         self, start: int, end: int, before: int = WINDOW_BEFORE, after: int = WINDOW_AFTER
     ) -> tuple[str, ...]:
+        if not self.starts:
+            return ()
         low = bisect_left(self.starts, start - before - MAX_PHRASE)
         high = bisect_right(self.starts, end + after)
         window = [hit for hit in self.spans[low:high] if hit[0] >= start - before and hit[1] <= end + after]
         return _nearest(window, start, end) if window else ()
+
+
+_NO_WORDS = WordIndex([])
 
 
 def char_before(text: str, index: int) -> str:
@@ -329,7 +419,10 @@ class Extractor:
     pattern has a group, group 1 is the candidate), ``CONTEXT`` (pattern name ->
     the words that say what its candidates are), ``NEEDS_CONTEXT`` (the patterns
     whose candidates count only with one of those words nearby) and ``TRIGGERS``
-    (see :meth:`triggers`), then override the steps they need.
+    (see :meth:`triggers`), then override the steps they need. Two optional sets
+    make it faster, never different: ``ALONE`` (see :meth:`triggers`) and
+    ``CONTEXT_AFTER_ACCEPT`` (the patterns whose ``accept`` does not read the
+    context words, so that they are looked up only for what it accepts).
     """
 
     NAME: ClassVar[str]
@@ -339,30 +432,52 @@ class Extractor:
     TRIGGERS: ClassVar[
         Mapping[str, str]
     ] = {}  # pattern name -> a short necessary part ("": its words decide)
+    ALONE: ClassVar[frozenset[str]] = frozenset()  # patterns whose trigger is matched on its own
+    # Patterns whose ``accept`` does not read the context words: they are looked up only for
+    # the candidates it accepts (most are not), around the span the pattern found.
+    CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
         self.compiled = {name: compile_pattern(pattern) for name, pattern in self.PATTERNS.items()}
-        self._grouped = {name: regexp.groups > 0 for name, regexp in self.compiled.items()}
+        # What each pattern's scan needs, looked up once: its regexp, the group that is the
+        # candidate, its context words, whether it counts only with one of them nearby, and
+        # whether they are looked up after ``accept``.
+        self._scans = {
+            name: (
+                regexp,
+                1 if regexp.groups > 0 else 0,
+                self.CONTEXT.get(name),
+                name in self.NEEDS_CONTEXT,
+                name in self.CONTEXT_AFTER_ACCEPT,
+            )
+            for name, regexp in self.compiled.items()
+        }
 
     def candidates(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterator[Candidate]:
         """The accepted candidates of the named patterns (all by default), in text order per pattern."""
+        spans = encoded(text).spans
+        region = scope.region
         for name in self.PATTERNS if names is None else names:
-            grouped = self._grouped[name]
-            words = self.CONTEXT.get(name)
+            regexp, group, words, needs_context, late = self._scans[name]
             index: WordIndex | None = None
-            for start, end in encoded(text).spans(self.compiled[name], 1 if grouped else 0):
+            for start, end in spans(regexp, group):
                 if start == end:
                     continue
                 context: tuple[str, ...] = ()
-                if words is not None:
-                    index = index or words.index(text)
+                if words is not None and not late:
+                    if index is None:
+                        index = words.index(text)
                     context = index.near(start, end)
-                if name in self.NEEDS_CONTEXT and not context:
+                    if needs_context and not context:
+                        continue
+                accepted = self.accept(Candidate(text, start, end, name, context, None, region), scope)
+                if accepted is None:
                     continue
-                candidate = Candidate(text, start, end, name, context, region=scope.region)
-                accepted = self.accept(candidate, scope)
-                if accepted is not None:
-                    yield accepted
+                if late and words is not None:
+                    if index is None:
+                        index = words.index(text)
+                    accepted = accepted._replace(context=index.near(start, end))
+                yield accepted
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
         """The candidate (possibly trimmed or with its platform set), or None when it is not one."""
@@ -392,21 +507,21 @@ class Extractor:
     def explain(self, candidate: Candidate, valid: bool | None) -> str:
         parts = [f"pattern: {candidate.pattern}", self.verdict(candidate, valid), candidate.note]
         if candidate.context:
-            parts.append("context: " + ", ".join(repr(word) for word in candidate.context))
-        return "; ".join(part for part in parts if part)
+            parts.append("context: " + ", ".join(map(repr, candidate.context)))
+        return "; ".join(filter(None, parts))
 
     def found(self, candidate: Candidate, valid: bool | None) -> Found:
         value = self.normalise(candidate)
         return Found(
-            kind=self.NAME,
-            value=value,
-            valid=valid,
-            start=candidate.start,
-            end=candidate.end,
-            raw=candidate.raw,
-            platform=candidate.platform,
-            explanation=self.explain(candidate, valid),
-            key=self.key(candidate, value),
+            self.NAME,
+            value,
+            valid,
+            candidate.start,
+            candidate.end,
+            candidate.raw,
+            candidate.platform,
+            self.explain(candidate, valid),
+            self.key(candidate, value),
         )
 
     def find(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterator[Found]:
@@ -426,6 +541,11 @@ class Extractor:
         (``TRIGGERS``; the pattern itself by default) and, for the patterns that need
         context, their context words. Short triggers keep the set's automaton small:
         long counted repetitions such as ``{25,110}`` would multiply its states.
+
+        A trigger that must count many characters of a wide class (25 base58 characters)
+        still multiplies them: every new text then builds many states of the set's automaton,
+        which costs more than the matching. Such patterns are named in ``ALONE``: their own
+        trigger is matched on its own, a small automaton, in a second pass.
         """
         own = self.TRIGGERS.get(name, self.PATTERNS[name])
         words = self.CONTEXT[name].source if name in self.NEEDS_CONTEXT else ""
@@ -436,7 +556,7 @@ def with_note(candidate: Candidate, note: str) -> Candidate:
     """The candidate with one more thing learnt about it."""
     if not note:
         return candidate
-    return replace(candidate, note=f"{candidate.note}; {note}" if candidate.note else note)
+    return candidate._replace(note=f"{candidate.note}; {note}" if candidate.note else note)
 
 
 EXTRACTORS: Registry[Extractor] = Registry("identifier extractor")

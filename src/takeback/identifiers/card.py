@@ -14,7 +14,7 @@ written, because the police and the bank need it. See docs/identifiers.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from itertools import filterfalse
 from typing import ClassVar
 
 from takeback.identifiers.base import (
@@ -57,9 +57,12 @@ REFERENCE = 24
 _LAYOUTS = ((4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 3), (4, 4, 4, 1))
 
 
+_LONGEST_PREFIX_FIRST = sorted(_NETWORKS, key=lambda n: -len(n[1]))
+
+
 def network(digits: str) -> str | None:
     """The card network whose prefix and length fit ``digits``."""
-    for name, first, last, lengths in sorted(_NETWORKS, key=lambda n: -len(n[1])):
+    for name, first, last, lengths in _LONGEST_PREFIX_FIRST:
         prefix = digits[: len(first)]
         if first <= prefix <= last and len(digits) in lengths:
             return name
@@ -81,7 +84,7 @@ def mask(digits: str) -> str:
 
 
 def _digits(raw: str) -> str:
-    return "".join(char for char in raw if char.isdigit())
+    return "".join(filter(str.isdigit, raw))
 
 
 class CardExtractor(Extractor):
@@ -89,6 +92,7 @@ class CardExtractor(Extractor):
     PATTERNS: ClassVar[Mapping[str, str]] = {"card number": r"\d(?:[ \-]?\d){12,18}"}
     CONTEXT: ClassVar[Mapping[str, Words]] = {"card number": Words(context_group("card"))}
     NOT_CARD = Words(context_group("not_phone"))
+    CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(["card number"])
     TRIGGERS: ClassVar[Mapping[str, str]] = {"card number": r"\d(?:[ \-]?\d){12}"}
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
@@ -101,7 +105,7 @@ class CardExtractor(Extractor):
         ):
             return None  # part of a longer number, an amount or a phone number
         raw = candidate.raw
-        separators = {char for char in raw if not char.isdigit()}
+        separators = set(filterfalse(str.isdigit, raw))
         if len(separators) > 1:
             return None
         if separators:
@@ -109,13 +113,13 @@ class CardExtractor(Extractor):
             layout = next((n for n in range(len(groups), 0, -1) if tuple(groups[:n]) in _LAYOUTS), 0)
             if not layout:
                 return None
-            candidate = replace(candidate, end=candidate.start + sum(groups[:layout]) + layout - 1)
+            candidate = candidate._replace(end=candidate.start + sum(groups[:layout]) + layout - 1)
         elif char_after(text, candidate.end).isdigit():
             return None
         if char_after(text, candidate.end) in "-." and char_after(text, candidate.end + 1).isdigit():
             return None
         brand = network(_digits(candidate.raw))
-        return replace(candidate, platform=brand) if brand else None
+        return candidate._replace(platform=brand) if brand else None
 
     def normalise(self, candidate: Candidate) -> str:
         return mask(_digits(candidate.raw))

@@ -20,8 +20,8 @@ on purpose (the webcam-scam emails do this). Keccak-256 comes from pycryptodome
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import xor
 from typing import ClassVar
 
 import base58
@@ -41,6 +41,7 @@ from takeback.identifiers.base import (
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_VALUE = {char: value for value, char in enumerate(BECH32)}
 _BECH32_CONST = 1
 _BECH32M_CONST = 0x2BC830A3
 
@@ -67,15 +68,18 @@ def keccak256(data: bytes) -> bytes:
 # --- bech32 / bech32m (BIP 173, BIP 350) -----------------------------------------------------
 
 
+_GENERATOR = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+# What the five top bits of the checksum add when shifted out: the generators of their set
+# bits, XORed together, looked up once rather than bit by bit for every character.
+_SHIFTED_OUT = tuple(
+    reduce(xor, (g for bit, g in enumerate(_GENERATOR) if top >> bit & 1), 0) for top in range(32)
+)
+
+
 def _polymod(values: Iterable[int]) -> int:
-    generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
     checksum = 1
     for value in values:
-        top = checksum >> 25
-        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
-        for bit in range(5):
-            if (top >> bit) & 1:
-                checksum ^= generator[bit]
+        checksum = (checksum & 0x1FFFFFF) << 5 ^ value ^ _SHIFTED_OUT[checksum >> 25]
     return checksum
 
 
@@ -107,7 +111,7 @@ def segwit_check(address: str) -> tuple[str, bool, str]:
         return hrp, False, f"not the prefix of a known network ({hrp!r})"
     if not hrp or len(data_part) < 6 or len(lowered) > 90 or any(c not in BECH32 for c in data_part):
         return hrp, False, "not a bech32 string"
-    data = [BECH32.index(char) for char in data_part]
+    data = [_BECH32_VALUE[char] for char in data_part]
     constant = _polymod(_hrp_expand(hrp) + data)
     if constant not in (_BECH32_CONST, _BECH32M_CONST):
         return hrp, False, "the bech32 checksum fails (a typo or a misread)"
@@ -215,11 +219,13 @@ class CryptoExtractor(Extractor):
     }
     WORDS = Words(context_group("crypto"))
     CONTEXT: ClassVar[Mapping[str, Words]] = dict.fromkeys(PATTERNS, WORDS)
+    CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(PATTERNS)
     TRIGGERS: ClassVar[Mapping[str, str]] = {
         "base58 address": r"[1-9A-HJ-NP-Za-km-z]{25}",
         "bech32 address": r"(?i)(?:bc|tb|ltc|tltc)1[02-9ac-hj-np-z]{6}",
         "Ethereum address": r"0x[0-9a-fA-F]{8}",
     }
+    ALONE: ClassVar[frozenset[str]] = frozenset(["base58 address"])  # 25 of 58 characters: see triggers()
     SOLANA = Words(context_group("solana"))
     LITECOIN = Words(context_group("litecoin"))
 
@@ -230,9 +236,9 @@ class CryptoExtractor(Extractor):
             return None  # part of a longer token (base64, a hash)
         raw = candidate.raw
         if candidate.pattern == "Ethereum address":
-            return replace(candidate, platform="Ethereum")
+            return candidate._replace(platform="Ethereum")
         if candidate.pattern == "bech32 address":
-            return replace(candidate, platform=_HRPS[raw.lower().rpartition("1")[0]])
+            return candidate._replace(platform=_HRPS[raw.lower().rpartition("1")[0]])
         return self._base58(candidate)
 
     def _base58(self, candidate: Candidate) -> Candidate | None:
@@ -241,12 +247,12 @@ class CryptoExtractor(Extractor):
             coin = _FIRST[raw[0]]
             if raw[0] == "3" and self.LITECOIN.near(candidate.text, candidate.start, candidate.end):
                 coin = "Litecoin"
-            return replace(candidate, platform=coin)
+            return candidate._replace(platform=coin)
         if raw[0] in "48" and len(raw) in _MONERO_LENGTHS:
-            return replace(candidate, platform="Monero")
+            return candidate._replace(platform="Monero")
         if 32 <= len(raw) <= 44 and self.SOLANA.near(candidate.text, candidate.start, candidate.end):
             if len(base58.b58decode(raw)) == 32:
-                return with_note(replace(candidate, platform="Solana"), "a Solana word nearby")
+                return with_note(candidate._replace(platform="Solana"), "a Solana word nearby")
         return None
 
     def validate(self, candidate: Candidate) -> bool | None:

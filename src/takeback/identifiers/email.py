@@ -39,6 +39,7 @@ ADDRESS = rf"{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL})+"
 AT_SIGN = _AT  # every address has one: the short trigger of the pattern
 
 _AT_TOKEN = compile_pattern(_AT)
+_NOT_PLAIN = frozenset(" \t[](){}<>")  # what only an obfuscated address has
 _DOT_TOKEN = compile_pattern(_DOT)
 PROVIDERS = frozenset(context_group("email_providers"))
 
@@ -70,7 +71,7 @@ class Address:
 @lru_cache(maxsize=4096)
 def split_address(raw: str) -> Address | None:
     """An address taken apart as written (cached: each sighting is read several times)."""
-    if raw.count("@") == 1 and not any(char in raw for char in " \t[](){}<>"):
+    if raw.count("@") == 1 and _NOT_PLAIN.isdisjoint(raw):
         local, domain = raw.split("@")
         parts = tuple(domain.split("."))
         if not local or not all(parts):
@@ -101,6 +102,7 @@ class EmailExtractor(Extractor):
     NAME = "email"
     PATTERNS: ClassVar[Mapping[str, str]] = {"email address": ADDRESS}
     CONTEXT: ClassVar[Mapping[str, Words]] = {"email address": Words(context_group("email"))}
+    CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(["email address"])
     TRIGGERS: ClassVar[Mapping[str, str]] = {"email address": AT_SIGN}
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
@@ -108,7 +110,7 @@ class EmailExtractor(Extractor):
         if address is None:
             return None
         tld = address.labels[-1]
-        if not any(char.isalpha() for char in tld) or len(tld) < 2:
+        if not any(map(str.isalpha, tld)) or len(tld) < 2:
             return None
         if not (tld.islower() or address.domain.isupper()) and tld.lower() not in known_tlds():
             return None  # "ticket@kiosk.Valid": a missing space after a full stop, not a domain

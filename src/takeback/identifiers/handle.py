@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from enum import IntEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import ClassVar
 
 from takeback.identifiers.base import (
@@ -168,8 +168,8 @@ def looks_like_handle(name: str) -> bool:
 
     At least three letters, so that text speak ("gr8", "d00d") is not one.
     """
-    marked = any(char.isdigit() for char in name) or "_" in name or "." in name.strip(".")
-    return marked and sum(char.isalpha() for char in name) >= 3
+    marked = any(map(str.isdigit, name)) or "_" in name or "." in name.strip(".")
+    return marked and sum(map(str.isalpha, name)) >= 3
 
 
 def _stretched(name: str) -> bool:
@@ -188,7 +188,7 @@ def _ends_clause(text: str, end: int) -> bool:
     rest = text[end : end + MAX_NAME].lstrip(" \t")
     if not rest or not rest[0].isalpha():
         return True
-    word = "".join(char for char in rest.split(None, 1)[0].lower() if char.isalpha())
+    word = "".join(filter(str.isalpha, rest.split(None, 1)[0].lower()))
     return word in _after_name()
 
 
@@ -216,6 +216,7 @@ def nearest_platform(text: str, start: int, end: int, name: str | None = None) -
     return None
 
 
+@lru_cache(maxsize=1024)
 def _label(between: str) -> Label:
     """How the text between a platform word and a name labels the name as its account."""
     if any(mark in between for mark in _LABEL_MARKS):
@@ -266,7 +267,7 @@ class HandleExtractor(Extractor):
             end = candidate.start + len(raw)  # Discord's "name#1234" (not "#12345")
         if char_after(text, end) in "@/" or not self._plausible(name):
             return None  # an email address's local part, a path
-        candidate = replace(candidate, end=end)
+        candidate = candidate._replace(end=end)
         if candidate.pattern == AT_NAME:
             return self._at_name(candidate, name, scope)
         if candidate.pattern == GIVEN_AFTER:
@@ -278,7 +279,7 @@ class HandleExtractor(Extractor):
             return False
         if _stretched(name):
             return False
-        if name[0].isdigit() and _TIME_OR_AMOUNT.fullmatch(name):
+        if name[0].isdigit() and _TIME_OR_AMOUNT.fits(name):
             return False
         if name.lower() in not_names() or by_word(name):
             return False
@@ -296,7 +297,7 @@ class HandleExtractor(Extractor):
         candidate = _without_tag(candidate, None)
         own = by_export(scope.platform)
         if own is not None and own.kind == "handle":
-            return with_note(replace(candidate, platform=own.name), "platform: the conversation's own")
+            return with_note(candidate._replace(platform=own.name), "platform: the conversation's own")
         return candidate
 
     def _given_after(self, candidate: Candidate, name: str) -> Candidate | None:
@@ -315,7 +316,7 @@ class HandleExtractor(Extractor):
             if "?" not in between or not looks_like_handle(name):
                 return None
             label = Label.NONE
-        if not label and self._platform_after.match(text[candidate.end : candidate.end + PLATFORM_AFTER]):
+        if not label and self._platform_after.opens(text[candidate.end : candidate.end + PLATFORM_AFTER]):
             return None  # "jess.x on insta and jess22 on snap": jess22 is given for snap
         cue = () if label else self._invitation(text, word_start)
         return self._settle(candidate, name, platform, word, label, cue, _ends_clause(text, candidate.end))
@@ -365,7 +366,7 @@ class HandleExtractor(Extractor):
         if not (looks_like_handle(name) or "#" in candidate.raw):
             if (label is Label.NONE and not cue) or (label < Label.MARK and not ends_clause):
                 return None
-        return replace(candidate, platform=platform.name, context=(word, *cue))
+        return candidate._replace(platform=platform.name, context=(word, *cue))
 
     def _invitation(self, text: str, word_start: int) -> tuple[str, ...]:
         """An invitation just before a platform word ("add me on", "hmu on"), as context."""
@@ -387,10 +388,10 @@ class HandleExtractor(Extractor):
     def _given_for_another(self, text: str, start: int) -> bool:
         """Whether a platform word stands just before ``start`` with only labels between."""
         words = all_platform_words().spans(text, max(0, start - PLATFORM_BEFORE), start)
-        return bool(words) and self._only_separators.fullmatch(text[words[-1][1] : start]) is not None
+        return bool(words) and self._only_separators.fits(text[words[-1][1] : start])
 
     def normalise(self, candidate: Candidate) -> str:
-        return unicodedata.normalize("NFC", candidate.raw.lstrip("@")).lower()
+        return _normal_name(candidate.raw)
 
     def validate(self, candidate: Candidate) -> bool | None:
         platform = _platform(candidate.platform)
@@ -417,11 +418,25 @@ def _without_tag(candidate: Candidate, platform: Platform | None) -> Candidate:
     if platform is not None and platform.name == "Discord":
         return candidate
     cut = candidate.raw.find("#")
-    return candidate if cut < 0 else replace(candidate, end=candidate.start + cut)
+    return candidate if cut < 0 else candidate._replace(end=candidate.start + cut)
 
 
 def _platform(name: str | None) -> Platform | None:
-    return next((p for p in platforms() if p.name == name), None) if name else None
+    return _by_name().get(name) if name else None
+
+
+@cache
+def _by_name() -> dict[str, Platform]:
+    found: dict[str, Platform] = {}
+    for platform in platforms():
+        found.setdefault(platform.name, platform)  # the first of a name, as a search in order finds
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _normal_name(raw: str) -> str:
+    """An account name as two sightings share it (cached: each sighting asks three times)."""
+    return unicodedata.normalize("NFC", raw.lstrip("@")).lower()
 
 
 EXTRACTORS.register(HandleExtractor())

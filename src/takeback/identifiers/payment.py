@@ -17,8 +17,8 @@ them with kind ``payment``. None of these has a checksum: ``valid`` is None.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cache
+from itertools import filterfalse
 from typing import ClassVar
 
 from takeback.identifiers.base import (
@@ -123,7 +123,7 @@ class PaymentExtractor(Extractor):
             return self._gift_code(candidate)
         if not self._labelled(candidate):
             return None
-        return replace(candidate, platform=self._PLATFORMS[pattern])
+        return candidate._replace(platform=self._PLATFORMS[pattern])
 
     def _labelled(self, candidate: Candidate) -> bool:
         """Whether the transfer service's word labels this number, not another one before it.
@@ -136,7 +136,7 @@ class PaymentExtractor(Extractor):
         if not words:
             return True  # the label comes after the number
         between = text[words[-1][1] : start]
-        return not any(char.isdigit() for char in between) and not self.REFERENCES.spans(between)
+        return not any(map(str.isdigit, between)) and not self.REFERENCES.spans(between)
 
     def _cashtag(self, candidate: Candidate) -> Candidate | None:
         before = char_before(candidate.text, candidate.start)
@@ -148,25 +148,25 @@ class PaymentExtractor(Extractor):
             len(tag) < MIN_BARE_CASHTAG or (tag.isupper() and len(tag) <= 5) or tag.lower() in not_names()
         ):
             return None  # $USD, $BTC, $We, $media: a currency, a ticker, code; not a cashtag
-        return replace(candidate, platform="Cash App")
+        return candidate._replace(platform="Cash App")
 
     def _on_service(self, candidate: Candidate) -> Candidate | None:
         named = nearest_platform(candidate.text, candidate.start, candidate.end)
         if named is None or named[0].kind != "payment":
             return None
         platform, word = named
-        return replace(
-            candidate, platform=platform.name, context=(word,), region=platform.region or candidate.region
+        return candidate._replace(
+            platform=platform.name, context=(word,), region=platform.region or candidate.region
         )
 
     def _gift_code(self, candidate: Candidate) -> Candidate | None:
         raw = candidate.raw
-        separators = {char for char in raw if not char.isalnum()}
-        if len(separators) > 1 or not any(c.isdigit() for c in raw) or not any(c.isalpha() for c in raw):
+        separators = set(filterfalse(str.isalnum, raw))
+        if len(separators) > 1 or not any(map(str.isdigit, raw)) or not any(map(str.isalpha, raw)):
             return None
         brand = gift_brand(candidate.text, candidate.start, candidate.end)
         note = "" if brand else "gift card of an unnamed brand"
-        return with_note(replace(candidate, platform=brand), note)
+        return with_note(candidate._replace(platform=brand), note)
 
     def normalise(self, candidate: Candidate) -> str:
         pattern = candidate.pattern
@@ -178,7 +178,7 @@ class PaymentExtractor(Extractor):
         if pattern == "phone number for a payment service":
             parsed = parse_phone(candidate.raw, candidate.region)
             return parsed[0] if parsed else candidate.raw
-        return "".join(char for char in candidate.raw if char.isalnum()).upper()
+        return "".join(filter(str.isalnum, candidate.raw)).upper()
 
     def verdict(self, candidate: Candidate, valid: bool | None) -> str:
         if candidate.pattern == "gift-card code":

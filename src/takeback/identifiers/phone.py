@@ -12,7 +12,7 @@ more likely a date, an amount or a reference).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
@@ -125,6 +125,7 @@ class PhoneExtractor(Extractor):
     }
     CONTEXT: ClassVar[Mapping[str, Words]] = {"phone number": Words(context_group("phone"))}
     NOT_PHONE = Words(context_group("not_phone"))
+    CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(["phone number"])
     TRIGGERS: ClassVar[Mapping[str, str]] = {"phone number": r"\d(?:[ \t\x{a0}().\-\x{2013}/]{0,3}\d){6}"}
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
@@ -140,9 +141,9 @@ class PhoneExtractor(Extractor):
             start = candidate.start + first
             while start < candidate.end and not text[start].isdigit() and text[start] not in "+(":
                 start += 1
-            candidate = replace(candidate, start=start)
+            candidate = candidate._replace(start=start)
             before = char_before(text, start)
-            if sum(char.isdigit() for char in candidate.raw) < MIN_DIGITS:
+            if sum(map(str.isdigit, candidate.raw)) < MIN_DIGITS:
                 return None
         after = char_after(text, candidate.end)
         if after.isalnum():
@@ -154,15 +155,26 @@ class PhoneExtractor(Extractor):
             end = candidate.start + last
             while end > candidate.start and not text[end - 1].isdigit():
                 end -= 1
-            candidate = replace(candidate, end=end)
+            candidate = candidate._replace(end=end)
             after = char_after(text, end)
-            if sum(char.isdigit() for char in candidate.raw) < MIN_DIGITS:
+            if sum(map(str.isdigit, candidate.raw)) < MIN_DIGITS:
                 return None
         # A letter, digit or currency sign touching the run makes it a code, an amount or a part;
         # a dash does when a number comes before it (a range), not a word ("sms-0871...").
         if before in "£$€¥#@/\\_+" or (before == "-" and char_before(text, candidate.start - 1).isdigit()):
             return None
         if after.isalnum() or after in "%£$€_@/":
+            return None
+        # Dates, and numbers that are something else: a run of more digits than any number
+        # without separators is a card, an account or a tracking number, and a reference
+        # word just before it says so too. (Checked here, before libphonenumber and before
+        # the phone words are looked up: most runs of digits in chat end here.)
+        raw = candidate.raw
+        if ("/" in raw or "." in raw or "-" in raw) and _DATE.found_in(raw):
+            return None  # "20/10/2023 00:15" reads as a London number
+        if (raw.isdigit() and len(raw) > MAX_COMPACT and not raw.startswith("00")) or _grouped_by_four(raw):
+            return None  # a card, account or tracking number
+        if not is_international(raw) and self._reference(text, candidate.start):
             return None
         return candidate
 
@@ -173,17 +185,9 @@ class PhoneExtractor(Extractor):
     def _numbers(self, candidate: Candidate) -> Iterator[Found]:
         # Most runs are one number: read the run whole. A run that is not one valid number
         # may hold several ("07400 123456 / 07400 654321") or a number and more ("08000407165
-        # (18+"): libphonenumber's matcher takes it apart. A run of more digits than any number
-        # without separators is a card, an account or a tracking number, and a reference word
-        # just before it says so too.
+        # (18+"): libphonenumber's matcher takes it apart.
         raw = candidate.raw
-        if _DATE.search(raw):
-            return  # "20/10/2023 00:15" reads as a London number
-        digits = sum(char.isdigit() for char in raw)
-        if (digits > MAX_COMPACT and raw.isdigit() and not raw.startswith("00")) or _grouped_by_four(raw):
-            return  # a card, account or tracking number
-        if not is_international(raw) and self._reference(candidate.text, candidate.start):
-            return
+        digits = sum(map(str.isdigit, raw))
         whole = read_number(raw, candidate.region) if digits <= MAX_DIGITS else None
         if (whole is None or not whole.valid) and not raw.isdigit():
             parts = list(self._parts(candidate))
@@ -200,7 +204,7 @@ class PhoneExtractor(Extractor):
             if reading is not None and reading.valid:
                 start = candidate.start + match.start
                 yield from self._report(
-                    replace(candidate, start=start, end=start + len(match.raw_string)), reading
+                    candidate._replace(start=start, end=start + len(match.raw_string)), reading
                 )
 
     def _report(self, seen: Candidate, reading: Reading) -> Iterator[Found]:
@@ -230,7 +234,7 @@ class PhoneExtractor(Extractor):
     def _tidy(seen: Candidate) -> bool:
         """A number that is not valid still counts when it is plainly given as one: a phone word
         nearby, at least ten digits, in at most four groups."""
-        digits = sum(char.isdigit() for char in seen.raw)
+        digits = sum(map(str.isdigit, seen.raw))
         groups = len(seen.raw.split())
         return bool(seen.context) and digits >= 10 and groups <= 4
 
@@ -239,7 +243,7 @@ class PhoneExtractor(Extractor):
         "ref: 0740..."): it is not a phone number. Words further back ("your account
         statement for 0774...") say nothing about it."""
         words = self.NOT_PHONE.spans(text, max(0, start - NOT_PHONE_BEFORE), start)
-        return bool(words) and _LABEL_GAP.fullmatch(text[words[-1][1] : start]) is not None
+        return bool(words) and _LABEL_GAP.fits(text[words[-1][1] : start])
 
 
 EXTRACTORS.register(PhoneExtractor())

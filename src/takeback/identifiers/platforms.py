@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import parse_qs
 
-from takeback.identifiers.base import Re2Pattern, Words, compile_pattern, load_data
+from takeback.identifiers.base import Pattern, Words, compile_pattern, load_data
 
 KINDS = ("handle", "payment", "phone")
 
@@ -65,12 +65,18 @@ class Platform:
         """Whether a (lower-cased) account name keeps the platform's rule; None when there is none."""
         if not self.rule:
             return None
-        return _rule(self.rule).fullmatch(account) is not None
+        return _keeps(self.rule, account)
 
 
 @cache
-def _rule(pattern: str) -> Re2Pattern:
+def _rule(pattern: str) -> Pattern:
     return compile_pattern(pattern)
+
+
+@lru_cache(maxsize=4096)
+def _keeps(rule: str, account: str) -> bool:
+    """Whether ``account`` keeps ``rule`` (cached: a name is checked as it is read and as it is reported)."""
+    return _rule(rule).fits(account)
 
 
 def _profile(template: str) -> Profile:

@@ -16,7 +16,7 @@ link cannot work (a host IDNA cannot encode, a port out of range).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import ClassVar
 from urllib.parse import unquote
@@ -58,10 +58,11 @@ LINK_TRIGGERS = {
 }
 
 _DEFANGS = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
+_FANG_OPENERS = frozenset("[({")  # every defang starts with one of these
 _SCHEMES = {"hxxp": "http", "hxxps": "https", "h**p": "http", "h**ps": "https", "fxp": "ftp"}
 _TRAILING = ".,;:!?'\"*…"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
-_PORT = compile_pattern(r":(\d{1,5})$")
+MAX_PORT_DIGITS = 5
 _NO_COLON = compile_pattern(r"(?i)(?:h(?:tt|xx|\*\*)ps?|fxp|ftp)//")
 MAX_HOST = 253  # the longest a DNS name can be
 
@@ -102,11 +103,12 @@ class Link:
 def parse_link(raw: str) -> Link | None:
     """A link taken apart (the same link is read several times per sighting: cached)."""
     text, defanged = raw, []
-    for fang, plain in _DEFANGS:
-        if fang in text.lower():
-            defanged.append(fang)
-            text = _replace_folded(text, fang, plain)
-    if _NO_COLON.match(text):
+    if not _FANG_OPENERS.isdisjoint(raw):
+        for fang, plain in _DEFANGS:
+            if fang in text.lower():
+                defanged.append(fang)
+                text = _replace_folded(text, fang, plain)
+    if _NO_COLON.opens(text):
         text = text.replace("//", "://", 1)
     scheme, separator, rest = text.partition("://")
     schemeless = not separator
@@ -117,11 +119,12 @@ def parse_link(raw: str) -> Link | None:
         if scheme in _SCHEMES:
             defanged.insert(0, scheme)
             scheme = _SCHEMES[scheme]
-    authority_end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority_end = _authority_end(rest)
     authority, remainder = rest[:authority_end], rest[authority_end:]
     userinfo, _, hostport = authority.rpartition("@")
-    port_match = _PORT.search(hostport)
-    host, port = (hostport[: port_match.start()], port_match.group(1)) if port_match else (hostport, "")
+    host, colon, port = hostport.rpartition(":")
+    if not (colon and 1 <= len(port) <= MAX_PORT_DIGITS and port.isascii() and port.isdigit()):
+        host, port = hostport, ""  # no port: a colon and up to five digits end the authority
     if not host:
         return None
     remainder, _, fragment = remainder.partition("#")
@@ -173,24 +176,38 @@ def _glued(label: str) -> int:
     return digit if digit and label[:digit].lower() in _tlds()[1] else 0
 
 
+def _authority_end(raw: str) -> int:
+    """Where the authority (host and port) at the start of ``raw`` ends: at its first '/', '?' or '#'."""
+    cut = len(raw)
+    for char in "/?#":
+        index = raw.find(char, 0, cut)
+        if index >= 0:
+            cut = index
+    return cut
+
+
+def _host_label(label: str) -> bool:
+    """Whether a label can be part of a host name: letters, digits and '-'."""
+    letters = label.replace("-", "")
+    return bool(label) and (not letters or letters.isalnum())
+
+
+@lru_cache(maxsize=4096)
 def host_end(raw: str, pattern: str) -> int | None:
     """Where the link in ``raw`` (written without a scheme, or from www.) really ends; None if no link.
 
     Spam glues words to links ("www.site.com1win150ppm", "site.com.subs16"): the link is
     the longest run of host labels that ends in a real top-level domain.
     """
-    cut = min((i for i in (raw.find(c) for c in "/?#") if i >= 0), default=len(raw))
+    cut = _authority_end(raw)
     host = raw[:cut]
-    if any(fang in host.lower() for fang, _ in _DEFANGS):
+    if not _FANG_OPENERS.isdisjoint(host) and any(fang in host.lower() for fang, _ in _DEFANGS):
         return len(raw) if parse_link(raw) is not None else None
     if len(host) > MAX_HOST:
         return None
     labels = host.split(".")
     # Labels after the first one that cannot be part of a host name are glued text.
-    usable = next(
-        (i for i, label in enumerate(labels) if not label or not all(c.isalnum() or c == "-" for c in label)),
-        len(labels),
-    )
+    usable = next((i for i, label in enumerate(labels) if not _host_label(label)), len(labels))
     has_path = cut < len(raw) and bool(raw[cut:].strip("/"))
     capitals = host.isupper()
     any_path = pattern == "www link"
@@ -230,7 +247,7 @@ class UrlExtractor(Extractor):
             if end is None:
                 return None
             raw = raw[:end]
-        candidate = replace(candidate, end=candidate.start + len(raw))
+        candidate = candidate._replace(end=candidate.start + len(raw))
         if candidate.pattern != "link" and char_after(candidate.text, candidate.end) == "@":
             return None  # the local part of an email address
         link = parse_link(raw)
@@ -244,7 +261,7 @@ class UrlExtractor(Extractor):
             notes.append("defanged: " + ", ".join(repr(fang) for fang in link.defanged))
         if link.schemeless:
             notes.append("written without a scheme")
-        if _NO_COLON.match(candidate.raw):
+        if _NO_COLON.opens(candidate.raw):
             notes.append("written without ':' after the scheme")
         if link.userinfo:
             notes.append(f"text before '@' ({link.userinfo!r}) hides the real host, {link.host}")
@@ -254,7 +271,7 @@ class UrlExtractor(Extractor):
         notes.append(lookalike(link.host))
         matched = by_domain(host or link.host)
         platform = matched[0].name if matched else None
-        return replace(with_note(candidate, "; ".join(n for n in notes if n)), platform=platform)
+        return with_note(candidate, "; ".join(n for n in notes if n))._replace(platform=platform)
 
     def normalise(self, candidate: Candidate) -> str:
         link = parse_link(candidate.raw)
