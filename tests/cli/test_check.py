@@ -126,3 +126,16 @@ def test_the_targeted_persons_own_words_are_marked_as_theirs(
     assert code == 0
     assert re.search(r"threat\s+Sam \(targeted\): \"please don't send it\"", out)
     assert re.search(r"demand\s+Unknown: ", out)
+
+
+def test_the_timeline_quotes_the_whole_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        "12/06/2026, 21:10 - Tyler: I have your nudes\n"
+        "12/06/2026, 21:11 - Tyler: Thanks. Now listen. Your mom and your brother are all going to get "
+        "these unless you pay. Then we are done\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
+    assert code == 0
+    assert '"Your mom and your brother are all going to get these unless you pay"' in out

@@ -119,10 +119,23 @@ def _when(message: Message | None, tz: ZoneInfo) -> str:
     return message.timestamp.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _quote(findings: list[Finding]) -> str:
-    """The words that show a stage: the strongest finding's quote, on one line."""
+SENTENCE_END = ".!?\n"
+MAX_SENTENCE = 140  # characters: a longer sentence is shown as the quote alone
+
+
+def _quote(findings: list[Finding], text: str) -> str:
+    """The words that show a stage, on one line: the sentence that holds the strongest
+    finding's quote ("... are all going to get these unless you pay", not "unless you pay"),
+    or the quote alone when that sentence is long."""
     best = max(findings, key=lambda f: (f.weight, len(f.quote)))
-    return " ".join(safe(best.quote).split())
+    start, end = best.span
+    if text[start:end] == best.quote:
+        first = max(text.rfind(mark, 0, start) for mark in SENTENCE_END) + 1
+        ends = [at for at in (text.find(mark, end) for mark in SENTENCE_END) if at >= 0]
+        last = min(ends) if ends else len(text)
+        if last - first <= MAX_SENTENCE:
+            start, end = first, last
+    return " ".join(safe(text[start:end] if end > start else best.quote).split())
 
 
 def _identifier_lines(identifiers: list[Identifier]) -> list[str]:
@@ -167,7 +180,7 @@ def _write_text(checked: list[Checked], chosen: Plan, tz: ZoneInfo) -> None:
                 if message and message.sender and message.sender == assessment.victim:
                     # Their own words show the stage ("please don't send it"): say whose they are.
                     who += " (targeted)"
-                quote = f' "{_quote(shown)}"' if shown else ""
+                quote = f' "{_quote(shown, message.text if message else "")}"' if shown else ""
                 when = f"{_when(message, tz):<17} " if timed else ""
                 out.write(f"  {when}{STAGE_WORDS[reached.stage]:<16} {who}:{quote}\n")
         lines = _identifier_lines(identifiers)
