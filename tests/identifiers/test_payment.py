@@ -44,6 +44,7 @@ def test_payments(text: str, expected: list[tuple[str, str | None]]) -> None:
         "it costs $100 or $USD 5",  # amounts and currencies
         "buy $AAPL today",
         "$We said $g and $media",  # too short, or a word: code or a typo, with no Cash App word
+        "p@y 200 on c@$happ now",  # "cashapp" written with symbols: no tag in it
         "email bob@example.com",  # an address with no payment service named
         "code ABCD1-EFGH2-IJKL3",  # no gift-card word
         "gift card for you: THANKS-SO-MUCH",  # words, not a code

@@ -141,7 +141,8 @@ class PaymentExtractor(Extractor):
     def _cashtag(self, candidate: Candidate) -> Candidate | None:
         before = char_before(candidate.text, candidate.start)
         after = char_after(candidate.text, candidate.end)
-        if before.isalnum() or before in "_$/" or after.isalnum() or after in "_$":
+        # Inside a word ("ca$happ", "c@$happ": cashapp written with symbols) it is not a tag.
+        if before.isalnum() or before in "_$/@#&*" or after.isalnum() or after in "_$":
             return None
         tag = candidate.raw[1:]
         if not candidate.context and (
