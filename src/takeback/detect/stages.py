@@ -79,7 +79,7 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
     about_at = {p for p, found_here in enumerate(hits) if any(h.rule.stage == "context" for h in found_here)}
     found: list[_Found] = []
     for position, (message, message_hits) in enumerate(zip(messages, hits, strict=True)):
-        about = any(
+        about = bool(about_at) and any(
             near in about_at and messages[near].sender == message.sender
             for near in range(position - ABOUT_REACH, position + ABOUT_REACH + 1)
         )
