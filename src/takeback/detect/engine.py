@@ -265,7 +265,7 @@ def _near(parts: Sequence[Any], data: bytes) -> tuple[int, int] | None:
 
 
 def _expand(pattern: str, terms: Mapping[str, str], where: str) -> str:
-    for _ in range(8):  # terms may use terms, a few levels deep
+    for _ in range(12):  # terms may use terms, a few levels deep
         if not _TERM.search(pattern):
             return pattern
 

@@ -25,9 +25,17 @@ COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "ema
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 # Threat rules whose words hold a condition, and so a demand: "X, or they see it".
-CONDITIONAL = frozenset({"threat.conditional", "threat.leverage_exposure_condition"})
-# Sexual rules that infer intimacy from a threat to the person's images, not from words that say so.
-INFERRED = frozenset({"media.images_as_leverage"})
+CONDITIONAL = frozenset(
+    {
+        "threat.conditional",
+        "threat.leverage_exposure_condition",
+        "threat.pay_to_hide",
+        "threat.reported_consequence",
+    }
+)
+# Sexual rules that infer intimacy from holding or threatening the person's images, not from
+# words that say so.
+INFERRED = frozenset({"media.images_as_leverage", "threat.has_images"})
 ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
 MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 # Sexual rules that say someone holds or threatens the targeted person's own images or acts
@@ -299,7 +307,11 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     # of sextortion, whatever words name the images.
     # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
     conditional = any(f.finding.rule in CONDITIONAL for f in found)
-    sexual = evidence >= REACHED or (evidence >= HALF and threat and (demand or pressure or conditional))
+    # Images the conversation itself calls ordinary ("the karaoke video") need clear sexual words.
+    ordinary = any(f.finding.rule == "media.ordinary" for f in found)
+    sexual = evidence >= REACHED or (
+        evidence >= HALF and threat and (demand or pressure or conditional) and not ordinary
+    )
     # A demand with clear sexual evidence, part of it the person's own images, is sextortion
     # even when the threat is only implied ("I have your nudes. $300 on cashapp"); a price
     # for someone's own content ("subscribe for $4.99") is not leverage.
