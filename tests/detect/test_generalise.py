@@ -109,7 +109,8 @@ def chat(*lines: str) -> Conversation:
     ids=["threat and pressure", "threat alone", "protective"],
 )
 def test_the_persons_own_video_counts_half(conversation: Conversation, sextortion: bool) -> None:
-    assert assess(conversation).sextortion is sextortion
+    # How the rules weigh evidence, without the language model's second opinion.
+    assert assess(conversation, language_model=False).sextortion is sextortion
 
 
 def test_the_holdout_file_is_well_formed() -> None:

@@ -168,8 +168,9 @@ def test_an_attachment_counts_like_a_media_line() -> None:
                                                             Message.__slots__},  # type: ignore[attr-defined]
                                                          "attachments": (photo,)}),
                                               base.messages[2])})
-    assert not assess(base).sextortion
-    assert assess(with_photo).sextortion
+    # The rules' own weighing (the language model reads these words as sextortion either way).
+    assert not assess(base, language_model=False).sextortion
+    assert assess(with_photo, language_model=False).sextortion
 
 
 def test_system_messages_are_not_assessed() -> None:

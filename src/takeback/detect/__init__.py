@@ -15,10 +15,13 @@ The signals are data (``rules/<language>.yaml``); see docs/detection.md.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+from takeback.detect import language
 from takeback.detect.engine import Engine, build_engine
 from takeback.detect.stages import assess_hits
 from takeback.model import Assessment, Conversation, Finding, Message
@@ -34,21 +37,62 @@ def engine() -> Engine:
     return build_engine()
 
 
-def assess(conversation: Conversation) -> Assessment:
-    """What a conversation shows, explained by its findings."""
+_SENTENCE = re.compile(r"[^.!?\n]+")
+MAX_QUOTE = 140  # characters of the sentence a second opinion quotes
+
+
+def _second_opinion(messages: Sequence[Message], victim: str | None) -> Finding | None:
+    """The language model's finding (detect/language.py): it quotes the sentence whose words
+    weighed most, in the message that weighed most, never one of the targeted person's own."""
+    model = language.load()
+    if model is None:
+        return None
+    fold = engine().normaliser.fold
+    read = language.opinion(
+        model,
+        [fold(m.text) for m in messages],
+        lambda i: victim is None or messages[i].sender != victim,
+    )
+    if read is None:
+        return None
+    message = messages[read.message]
+    sentences = [m for m in _SENTENCE.finditer(message.text) if m.group().strip()]
+    best = max(sentences, key=lambda m: language.weight(model, fold(m.group())), default=None)
+    start, end = best.span() if best else (0, len(message.text))
+    quote = message.text[start:end]
+    start += len(quote) - len(quote.lstrip())
+    end = min(start + len(quote.strip()), start + MAX_QUOTE)
+    return Finding(
+        rule=language.RULE,
+        stage="threat",
+        message_id=message.id,
+        quote=message.text[start:end],
+        span=(start, end),
+        weight=round(read.probability, 3),
+        sender=message.sender,
+    )
+
+
+def assess(conversation: Conversation, language_model: bool = True) -> Assessment:
+    """What a conversation shows, explained by its findings.
+
+    ``language_model=False`` gives the rules' verdict alone, without the second opinion.
+    """
     matcher = engine()
     messages = [m for m in conversation.messages if not m.system]
-    return assess_hits(messages, [matcher.hits(m.text) for m in messages])
+    opinion = _second_opinion if language_model else None
+    return assess_hits(messages, [matcher.hits(m.text) for m in messages], opinion)
 
 
-def assess_text(text: str) -> Assessment:
+def assess_text(text: str, language_model: bool = True) -> Assessment:
     """What one text shows; its findings have message id "1" and spans into ``text``."""
     matcher = engine()
     matched = matcher.matched(text) if text else []
     if not matched:
         return _NOTHING
     message = Message(id="1", sender=None, timestamp=None, text=text)
-    return assess_hits([message], [matcher.hits(text, matched)])
+    opinion = _second_opinion if language_model else None
+    return assess_hits([message], [matcher.hits(text, matched)], opinion)
 
 
 def _timestamp(value: datetime | None) -> str | None:

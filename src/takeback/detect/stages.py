@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -272,8 +272,19 @@ def _sexual_evidence(
     return evidence, leverage
 
 
-def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> Assessment:
-    """The assessment of a conversation from the rule hits in each of its messages."""
+# A second opinion on the wording of the whole conversation (see detect/language.py): given
+# the messages and the targeted person, a finding that quotes the words that weighed most.
+SecondOpinion = Callable[[Sequence[Message], str | None], Finding | None]
+
+
+def assess_hits(
+    messages: Sequence[Message], hits: Sequence[Sequence[Hit]], second_opinion: SecondOpinion | None = None
+) -> Assessment:
+    """The assessment of a conversation from the rule hits in each of its messages.
+
+    When the rules find a threat or a demand but not enough to call it sextortion,
+    ``second_opinion`` (when given) weighs the wording of the whole conversation.
+    """
     found = _findings(messages, hits)
     reached = _reached(found)
     # Who threatens is read from the stages the conversation reached, not from stray weak cues.
@@ -317,6 +328,24 @@ def assess_hits(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> A
     # for someone's own content ("subscribe for $4.99") is not leverage.
     held = evidence >= REACHED and leverage >= HALF
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
+    if not sextortion and (threat or demand) and second_opinion is not None:
+        read = second_opinion(messages, victim)
+        if read is not None:
+            position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
+            found.append(_Found(read, position, False, False))
+            sextortion = True
+            if not threat:
+                # Its words are the threat the rules did not recognise.
+                threat = True
+                reached["threat"] = position
+                stages = sorted(
+                    (stage for stage in reached if stage in STAGES),
+                    key=lambda stage: (reached[stage], STAGES.index(stage)),
+                )
+                timeline = tuple(
+                    StageReached(stage, messages[reached[stage]].id, messages[reached[stage]].timestamp)
+                    for stage in stages
+                )
 
     if sextortion:
         risk = "critical" if crisis or (threat and demand and pressure) else "high"

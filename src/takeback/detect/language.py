@@ -1,0 +1,120 @@
+"""A learned second opinion: does the wording of a conversation read like sextortion?
+
+The rules (``rules/<language>.yaml``) recognise the shapes of threats and
+demands they know. Offenders also threaten in fragments no rule knows ("u know
+what i have" / "ur sister" / "500"). For a conversation in which the rules have
+already found a threat or a demand, but not enough to call it sextortion, this
+module weighs all its words: a linear model (logistic regression) over the
+words and word pairs of the folded text, trained by
+``benchmarks/train_language.py`` on the project's own labelled examples and
+stored, readable, in ``rules/<language>.language.json`` (every word's weight,
+where the examples came from, and the threshold).
+
+It never decides alone: it is asked only when the rules found coercion, and
+what it found is a finding like the others, quoting the words that weighed
+most, so a person can see why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+
+from takeback.errors import CorruptInput
+
+RULE = "language.sextortion"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageModel:
+    """Weights of words and word pairs (folded text), a bias, and the probability to reach."""
+
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """What the model made of a conversation: how sure it is, and which message weighed most."""
+
+    probability: float
+    message: int  # the index of the message whose words weighed most
+
+
+def grams(folded: str) -> list[str]:
+    """The words and word pairs of a folded text, in order."""
+    words = folded.split()
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+def features(folded_texts: Iterable[str]) -> set[str]:
+    """The distinct words and word pairs of a conversation's folded messages."""
+    found: set[str] = set()
+    for text in folded_texts:
+        found.update(grams(text))
+    return found
+
+
+def probability(model: LanguageModel, found: set[str]) -> float:
+    """How likely the model finds a conversation with these features to be sextortion.
+
+    Features are present or absent, and the sum is divided by the square root of
+    their number, as in training: a long conversation is not sextortion because it
+    is long.
+    """
+    if not found:
+        return 0.0
+    weights = model.weights
+    z = model.bias + sum(weights.get(gram, 0.0) for gram in found) / math.sqrt(len(found))
+    return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+
+
+def weight(model: LanguageModel, folded: str) -> float:
+    """How much the words of one folded text weigh towards sextortion (their weights' sum)."""
+    weights = model.weights
+    return sum(weights.get(gram, 0.0) for gram in set(grams(folded)))
+
+
+def opinion(model: LanguageModel, folded_texts: list[str], eligible: Callable[[int], bool]) -> Opinion | None:
+    """The model's opinion when it reaches its threshold, else None.
+
+    ``eligible`` says which messages may be quoted (not the targeted person's own).
+    """
+    p = probability(model, features(folded_texts))
+    if p < model.threshold:
+        return None
+    chosen = [i for i in range(len(folded_texts)) if eligible(i) and folded_texts[i].strip()]
+    if not chosen:
+        return None
+    return Opinion(p, max(chosen, key=lambda i: (weight(model, folded_texts[i]), -i)))
+
+
+def parse_model(document: object, source: str) -> LanguageModel:
+    """A model from its JSON document; CorruptInput naming ``source`` when it is not one."""
+    if not isinstance(document, dict):
+        raise CorruptInput(f"{source}: not a language model (expected a JSON object)")
+    try:
+        weights = {str(gram): float(weight) for gram, weight in document["weights"].items()}
+        bias = float(document["bias"])
+        threshold = float(document["threshold"])
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
+    if not 0.5 <= threshold < 1.0:
+        raise CorruptInput(f"{source}: threshold must be at least 0.5 and below 1")
+    return LanguageModel(weights, bias, threshold)
+
+
+@cache
+def load(language: str = "en") -> LanguageModel | None:
+    """The packaged model for a language, or None when there is none."""
+    name = f"{language}.language.json"
+    path = resources.files("takeback.detect").joinpath("rules", name)
+    if not path.is_file():
+        return None
+    return parse_model(json.loads(path.read_text(encoding="utf-8")), name)

@@ -1,0 +1,133 @@
+"""The language model's second opinion: its file, its arithmetic, and when detection asks it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from takeback.detect import assess, assess_text, engine, language
+from takeback.detect.stages import assess_hits
+from takeback.errors import CorruptInput
+from takeback.model import Conversation, Message, Source
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=-1.0, threshold=0.6)
+
+
+def chat(*lines: str) -> Conversation:
+    messages = tuple(
+        Message(id=str(n), sender=line.split(": ", 1)[0], timestamp=None, text=line.split(": ", 1)[1])
+        for n, line in enumerate(lines, 1)
+    )
+    return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
+
+
+def test_grams_are_words_and_word_pairs() -> None:
+    assert language.grams("ur sister  sees") == ["ur", "sister", "sees", "ur sister", "sister sees"]
+
+
+def test_probability_is_the_logistic_of_the_scaled_sum() -> None:
+    found = {"ur", "sister", "ur sister", "pay"}  # "ur sister" 3 + "pay" 1, over sqrt(4) features
+    assert language.probability(TINY, found) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 4.0 / 2))))
+    assert language.probability(TINY, set()) == 0.0
+
+
+def test_opinion_quotes_the_heaviest_message_it_may_quote() -> None:
+    texts = ["ok", "pay", "ur sister"]
+    read = language.opinion(TINY, texts, lambda i: True)
+    assert read is not None and read.message == 2
+    # The targeted person's own message is never the one quoted.
+    read = language.opinion(TINY, texts, lambda i: i != 2)
+    assert read is not None and read.message == 1
+
+
+def test_no_opinion_below_the_threshold() -> None:
+    assert language.opinion(TINY, ["hello there"], lambda i: True) is None
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ([], "expected a JSON object"),
+        ({"bias": 0, "threshold": 0.8}, "KeyError"),
+        ({"weights": [], "bias": 0, "threshold": 0.8}, "AttributeError"),
+        ({"weights": {"a": "x"}, "bias": 0, "threshold": 0.8}, "ValueError"),
+        ({"weights": {}, "bias": 0, "threshold": 1.5}, "threshold"),
+    ],
+)
+def test_a_broken_model_file_is_one_clear_error(document: object, problem: str) -> None:
+    with pytest.raises(CorruptInput, match=f"^broken.json: .*{problem}"):
+        language.parse_model(document, "broken.json")
+
+
+def test_the_packaged_model_was_trained_on_the_data_as_it_is() -> None:
+    # Change a training file and this fails until the model is trained again:
+    # python benchmarks/train_language.py
+    document = json.loads((ROOT / "src/takeback/detect/rules/en.language.json").read_text(encoding="utf-8"))
+    model = language.load()
+    assert model is not None and model.threshold == document["threshold"] and len(model.weights) > 1000
+    for source in document["trained_on"]:
+        data = (ROOT / source["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == source["sha256"], f"{source['file']} changed: retrain"
+    assert any("real-quotes" in held for held in document["held_out"])
+
+
+FRAGMENTS = chat(
+    "Kira: remember what we did last night on facetime",
+    "Sam: yeah why",
+    "Kira: u know what i have",
+    "Kira: ur sister. ur coach",
+    "Kira: 300 on cashapp",
+    "Sam: what are you talking about",
+    "Kira: 1 hour",
+)
+
+
+def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> None:
+    alone = assess(FRAGMENTS, language_model=False)
+    assert not alone.sextortion and "payment_demand" in alone.stages
+    both = assess(FRAGMENTS)
+    assert both.sextortion and "threat" in both.stages
+    (finding,) = [f for f in both.findings if f.rule == language.RULE]
+    message = next(m for m in FRAGMENTS.messages if m.id == finding.message_id)
+    assert message.sender == "Kira" and message.text[slice(*finding.span)] == finding.quote
+    assert finding.weight >= language.load().threshold  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("conversation", "asked"),
+    [
+        # Sexual talk with no threat or demand: the model is not asked.
+        (chat("A: u up? 😏", "B: maybe", "A: send me something naughty", "B: only if u send first"), False),
+        # Ordinary chat.
+        (chat("A: see u at 8", "B: yes, sending the address now"), False),
+        # A demand the rules alone do not call sextortion: it is.
+        (FRAGMENTS, True),
+        # Sextortion the rules see by themselves: no need.
+        (chat("X: I have your nudes. pay $300 on cashapp or your family sees them"), False),
+    ],
+    ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice"],
+)
+def test_the_model_is_asked_only_where_the_rules_found_coercion_but_no_sextortion(
+    conversation: Conversation, asked: bool
+) -> None:
+    calls: list[int] = []
+
+    def second_opinion(messages: Sequence[Message], victim: str | None) -> None:
+        calls.append(len(messages))
+
+    matcher = engine()
+    messages = list(conversation.messages)
+    assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
+    assert bool(calls) is asked
+
+
+def test_a_single_text_gets_the_second_opinion_too() -> None:
+    text = "u know what i have. ur sister, ur coach. 300 on cashapp, 1 hour"
+    assert not assess_text(text, language_model=False).sextortion
+    assert assess_text(text).sextortion
