@@ -139,10 +139,10 @@ class Pattern:
         regexp = re2.compile(source)
         self.source = source
         self.groups: int = regexp.groups
-        self.search: Callable[[str], Re2Match | None] = regexp.search
+        self.search: Callable[[str | bytes], Re2Match | None] = regexp.search
         self.match: Callable[[str], Re2Match | None] = regexp.match
         self.fullmatch: Callable[[str], Re2Match | None] = regexp.fullmatch
-        self.finditer: Callable[[str], Iterator[Re2Match]] = regexp.finditer
+        self.finditer: Callable[[str | bytes], Iterator[Re2Match]] = regexp.finditer
         native = getattr(regexp, "_regexp", None)
         self.fast: _Native | None = getattr(native, "Match", None) if _ANCHOR_BOTH is not None else None
 
@@ -150,7 +150,7 @@ class Pattern:
         """Where the pattern (or its group) matches in UTF-8 bytes: the matches ``finditer`` gives."""
         fast = self.fast
         if fast is None:
-            found = [match.span(group) for match in self.finditer(cast(str, data))]
+            found = [match.span(group) for match in self.finditer(data)]
             return [span for span in found if span[0] >= 0]
         found = []
         position, end = 0, len(data)
@@ -171,7 +171,7 @@ class Pattern:
         """Whether the pattern matches somewhere in UTF-8 bytes."""
         fast = self.fast
         if fast is None:
-            return self.search(cast(str, data)) is not None
+            return self.search(data) is not None
         return fast(_UNANCHORED, data, 0, len(data))[0][0] >= 0
 
     def found_in(self, text: str) -> bool:

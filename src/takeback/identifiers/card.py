@@ -91,7 +91,7 @@ class CardExtractor(Extractor):
     NAME = "card"
     PATTERNS: ClassVar[Mapping[str, str]] = {"card number": r"\d(?:[ \-]?\d){12,18}"}
     CONTEXT: ClassVar[Mapping[str, Words]] = {"card number": Words(context_group("card"))}
-    NOT_CARD = Words(context_group("not_phone"))
+    NOT_CARD: ClassVar[Words] = Words(context_group("not_phone"))
     CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(["card number"])
     TRIGGERS: ClassVar[Mapping[str, str]] = {"card number": r"\d(?:[ \-]?\d){12}"}
 

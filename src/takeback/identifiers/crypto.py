@@ -217,7 +217,7 @@ class CryptoExtractor(Extractor):
         "bech32 address": r"(?i)\b(?:bc|tb|ltc|tltc)1[02-9ac-hj-np-z]{6,87}\b",
         "Ethereum address": r"\b0x[0-9a-fA-F]{40}\b",
     }
-    WORDS = Words(context_group("crypto"))
+    WORDS: ClassVar[Words] = Words(context_group("crypto"))
     CONTEXT: ClassVar[Mapping[str, Words]] = dict.fromkeys(PATTERNS, WORDS)
     CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(PATTERNS)
     TRIGGERS: ClassVar[Mapping[str, str]] = {
@@ -226,8 +226,8 @@ class CryptoExtractor(Extractor):
         "Ethereum address": r"0x[0-9a-fA-F]{8}",
     }
     ALONE: ClassVar[frozenset[str]] = frozenset(["base58 address"])  # 25 of 58 characters: see triggers()
-    SOLANA = Words(context_group("solana"))
-    LITECOIN = Words(context_group("litecoin"))
+    SOLANA: ClassVar[Words] = Words(context_group("solana"))
+    LITECOIN: ClassVar[Words] = Words(context_group("litecoin"))
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
         before = char_before(candidate.text, candidate.start)

@@ -96,7 +96,7 @@ class PaymentExtractor(Extractor):
         "Western Union MTCN": "",
         "MoneyGram reference number": "",
     }
-    REFERENCES = Words(context_group("not_phone"))
+    REFERENCES: ClassVar[Words] = Words(context_group("not_phone"))
     _PLATFORMS: ClassVar[Mapping[str, str]] = {
         "$cashtag": "Cash App",
         "Western Union MTCN": "Western Union",

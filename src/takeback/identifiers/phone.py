@@ -124,7 +124,7 @@ class PhoneExtractor(Extractor):
         "phone number": r"\+?\(?\d(?:[ \t\x{a0}().\-\x{2013}/]{0,3}\d){6,}"
     }
     CONTEXT: ClassVar[Mapping[str, Words]] = {"phone number": Words(context_group("phone"))}
-    NOT_PHONE = Words(context_group("not_phone"))
+    NOT_PHONE: ClassVar[Words] = Words(context_group("not_phone"))
     CONTEXT_AFTER_ACCEPT: ClassVar[frozenset[str]] = frozenset(["phone number"])
     TRIGGERS: ClassVar[Mapping[str, str]] = {"phone number": r"\d(?:[ \t\x{a0}().\-\x{2013}/]{0,3}\d){6}"}
 
