@@ -453,10 +453,14 @@ class Extractor:
             for name, regexp in self.compiled.items()
         }
 
-    def candidates(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterator[Candidate]:
-        """The accepted candidates of the named patterns (all by default), in text order per pattern."""
+    def candidates(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterable[Candidate]:
+        """The accepted candidates of the named patterns (all by default), in text order per pattern.
+
+        A list, not a generator: most texts give one or two, and a generator costs more.
+        """
         spans = encoded(text).spans
         region = scope.region
+        kept: list[Candidate] = []
         for name in self.PATTERNS if names is None else names:
             regexp, group, words, needs_context, late = self._scans[name]
             index: WordIndex | None = None
@@ -477,7 +481,8 @@ class Extractor:
                     if index is None:
                         index = words.index(text)
                     accepted = accepted._replace(context=index.near(start, end))
-                yield accepted
+                kept.append(accepted)
+        return kept
 
     def accept(self, candidate: Candidate, scope: Scope) -> Candidate | None:
         """The candidate (possibly trimmed or with its platform set), or None when it is not one."""
@@ -524,14 +529,16 @@ class Extractor:
             self.key(candidate, value),
         )
 
-    def find(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterator[Found]:
+    def find(self, text: str, scope: Scope, names: Iterable[str] | None = None) -> Iterable[Found]:
         """Every identifier of this kind in ``text``, validated, with the ones they carry."""
+        found: list[Found] = []
         for candidate in self.candidates(text, scope, names):
             valid = self.validate(candidate)
             if self.keep(candidate, valid):
-                found = self.found(candidate, valid)
-                yield found
-                yield from self.related(candidate, found.value, scope)
+                item = self.found(candidate, valid)
+                found.append(item)
+                found.extend(self.related(candidate, item.value, scope))
+        return found
 
     def triggers(self, name: str) -> tuple[str, ...]:
         """RE2 patterns that must all match somewhere in a text for pattern ``name`` to find anything.
