@@ -139,3 +139,22 @@ def test_the_timeline_quotes_the_whole_sentence(tmp_path: Path, capsys: pytest.C
     code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
     assert code == 0
     assert '"Your mom and your brother are all going to get these unless you pay"' in out
+
+
+def test_a_threat_read_from_the_whole_wording_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # No rule knows "u know what i have": the language model's second opinion reads it as the threat.
+    chat = tmp_path / "chat.txt"
+    chat.write_text("\n".join([
+        "Kira: remember what we did last night on facetime",
+        "Sam: yeah why",
+        "Kira: u know what i have",
+        "Kira: ur sister. ur coach",
+        "Kira: 300 on cashapp",
+        "Kira: 1 hour",
+    ]) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(chat))
+    assert code == 0 and out.startswith("This looks like sextortion")
+    [line] = [line for line in out.splitlines() if line.lstrip().startswith("threat ")]
+    assert line.endswith('Kira: "u know what i have" (read from the wording of the whole chat)')
+    assert '"300 on cashapp"' in out and "(read from" not in out.replace(line, "")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from takeback.cli._output import dumps, err, safe
 from takeback.cli.read import add_read_options, read_options, streams
 from takeback.detect import assess, assessment_to_dict
+from takeback.detect.language import RULE as LANGUAGE_RULE
 from takeback.guidance import Plan, combined, plan, plan_to_dict, render_text, situation_from
 from takeback.identifiers import extract, identifier_to_dict
 from takeback.ingest import Skipped
@@ -181,6 +182,9 @@ def _write_text(checked: list[Checked], chosen: Plan, tz: ZoneInfo) -> None:
                     # Their own words show the stage ("please don't send it"): say whose they are.
                     who += " (targeted)"
                 quote = f' "{_quote(shown, message.text if message else "")}"' if shown else ""
+                if shown and all(f.rule == LANGUAGE_RULE for f in shown):
+                    # No rule knows these words: the wording of the whole chat was read as a threat.
+                    quote += " (read from the wording of the whole chat)"
                 when = f"{_when(message, tz):<17} " if timed else ""
                 out.write(f"  {when}{STAGE_WORDS[reached.stage]:<16} {who}:{quote}\n")
         lines = _identifier_lines(identifiers)
