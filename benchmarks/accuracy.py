@@ -185,7 +185,8 @@ def report_labelled(
         "unseen-3": "chats written by a helper who never saw the rules; generalised on after its first run",
         "unseen-4": "written blind by another helper; generalised on after its first run (73/100)",
         "unseen-5": "written blind by another helper; generalised on after its first run (67/100)",
-        "unseen-6": "written blind by another helper; only its totals were ever looked at",
+        "unseen-6": "written blind by another helper; never trained or tuned on; only totals looked at",
+        "unseen-7": "written blind by another helper after the last change; measured once",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -233,7 +234,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", "unseen4", "unseen5", "unseen6")
+            for name in ("holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7")
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
