@@ -41,7 +41,7 @@ compiled:
 	TAKEBACK_COMPILE=1 $(CBIN)/python -m pip wheel --no-deps --wheel-dir dist .
 	$(CBIN)/python -m pip install --quiet dist/takeback-*.whl pytest
 	$(CBIN)/python -c "import takeback.identifiers.base as m; assert m.__file__.endswith('.so'); print(m.__file__)"
-	$(CBIN)/python -m pytest -q tests/identifiers
+	$(CBIN)/python -m pytest tests/identifiers
 
 # The identifier benchmark on the compiled build, with Presidio beside it.
 bench-compiled: compiled
