@@ -295,14 +295,6 @@ def assess_hits(
     if "pressure" not in reached:
         found.extend(_countdown(messages, offender))
         reached = _reached(found)
-    stages = sorted(
-        (stage for stage in reached if stage in STAGES),
-        key=lambda stage: (reached[stage], STAGES.index(stage)),
-    )
-    timeline = tuple(
-        StageReached(stage, messages[reached[stage]].id, messages[reached[stage]].timestamp)
-        for stage in stages
-    )
     # The victim's words, not the offender's ("kill yourself" is abuse, not a crisis).
     crisis = any(
         f.finding.stage == "crisis" and (offender is None or f.finding.sender != offender) for f in found
@@ -338,14 +330,14 @@ def assess_hits(
                 # Its words are the threat the rules did not recognise.
                 threat = True
                 reached["threat"] = position
-                stages = sorted(
-                    (stage for stage in reached if stage in STAGES),
-                    key=lambda stage: (reached[stage], STAGES.index(stage)),
-                )
-                timeline = tuple(
-                    StageReached(stage, messages[reached[stage]].id, messages[reached[stage]].timestamp)
-                    for stage in stages
-                )
+    stages = sorted(
+        (stage for stage in reached if stage in STAGES),
+        key=lambda stage: (reached[stage], STAGES.index(stage)),
+    )
+    timeline = tuple(
+        StageReached(stage, messages[reached[stage]].id, messages[reached[stage]].timestamp)
+        for stage in stages
+    )
 
     if sextortion:
         risk = "critical" if crisis or (threat and demand and pressure) else "high"
