@@ -295,9 +295,13 @@ def assess_hits(
     if "pressure" not in reached:
         found.extend(_countdown(messages, offender))
         reached = _reached(found)
-    # The victim's words, not the offender's ("kill yourself" is abuse, not a crisis).
+    # Someone speaking of their own wish to die or harm themselves is a crisis, whoever the
+    # rules take for the offender (a person retelling a threat can be read as making it); the
+    # word alone ("suicide") counts unless the offender wrote it.
     crisis = any(
-        f.finding.stage == "crisis" and (offender is None or f.finding.sender != offender) for f in found
+        f.finding.stage == "crisis"
+        and (f.finding.rule != "crisis.mention" or offender is None or f.finding.sender != offender)
+        for f in found
     )
 
     threat = "threat" in reached
