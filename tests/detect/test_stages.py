@@ -204,3 +204,18 @@ def test_a_countdown_of_bare_numbers_is_pressure() -> None:
     assert "pressure" in assess(countdown).stages
     rising = chat("X: $200 on cashapp", "X: 8", "X: 9")
     assert "pressure" not in assess(rising).stages
+
+
+def test_a_person_retelling_a_threat_is_the_target_not_the_offender() -> None:
+    # Retold, the threat reads like one ("she wants 500 or she sends it"), but Sam is the one
+    # threatened: the offender is not in this chat, and Sam's wish to die is a crisis.
+    assessment = assess(chat(
+        "Sam: bro i need to tell u smth",
+        "Ty: wassup",
+        "Sam: some girl on snap, we traded pics and she recorded my face. "
+        "now she wants 500 or she sends it to everyone on my list",
+        "Sam: honestly i just want to die",
+        "Ty: im calling u rn",
+    ))
+    assert (assessment.offender, assessment.victim) == (None, "Sam")
+    assert assessment.sextortion and assessment.crisis and assessment.risk == "critical"

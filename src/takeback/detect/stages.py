@@ -121,6 +121,11 @@ def _roles(messages: Sequence[Message], found: Sequence[_Found]) -> tuple[str | 
         if f.finding.stage in COERCION and f.finding.sender and not f.by_victim
     )
     told = Counter(f.finding.sender for f in found if f.by_victim and f.finding.sender)
+    # Someone telling what is done to them is not the one doing it, even when their
+    # retelling reads like a threat ("she wants 500 or she sends it"): the offender may
+    # not be in the conversation at all.
+    for sender in told:
+        coercive.pop(sender, None)
     first = {f.finding.sender: f.position for f in reversed(found)}
     offender = max(coercive, key=lambda sender: (coercive[sender], -first[sender])) if coercive else None
     if told:
