@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,21 @@ def naive_pdq(path: Path) -> str:
     return bytes(np.packbits(bits.astype(np.uint8))).hex()
 
 
+def medians(
+    ours: Callable[[Path], object], other: Callable[[Path], object], paths: list[Path]
+) -> tuple[float, float]:
+    """Median seconds of each function over ``paths``, the two taking turns on each path."""
+    first, second = [], []
+    for path in paths:
+        start = time.perf_counter()
+        ours(path)
+        first.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        other(path)
+        second.append(time.perf_counter() - start)
+    return statistics.median(first), statistics.median(second)
+
+
 def bench_hashing(count: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -64,15 +80,7 @@ def bench_hashing(count: int) -> None:
             path = Path(folder) / f"p{seed}.jpg"
             path.write_bytes(photo(seed))
             paths.append(path)
-        ours, naive = [], []
-        for path in paths:
-            start = time.perf_counter()
-            hash_file(path)
-            ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            naive_pdq(path)
-            naive.append(time.perf_counter() - start)
-        a, b = statistics.median(ours), statistics.median(naive)
+        a, b = medians(hash_file, naive_pdq, paths)
         print(f"hashing 12 MP JPEGs ({count}): takeback {1 / a:6.1f} images/s (median {a * 1000:.0f} ms, "
               f"incl. SHA-256+MD5) | naive full decode {1 / b:6.1f} images/s ({b * 1000:.0f} ms) | "
               f"speed-up x{b / a:.1f}")
@@ -120,15 +128,8 @@ def bench_video(seconds: int, runs: int = 3) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "clip.mp4"
         frames = clip(path, seconds)
-        ours, floor = [], []
-        for _ in range(runs):
-            start = time.perf_counter()
-            hashed = len(hash_video(path).frames)
-            ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            decode_only(path)
-            floor.append(time.perf_counter() - start)
-        a, b = statistics.median(ours), statistics.median(floor)
+        hashed = len(hash_video(path).frames)
+        a, b = medians(hash_video, decode_only, [path] * runs)
         print(f"video PDQ, 720p {seconds} s clip ({frames} frames, {hashed} hashed): takeback "
               f"{1 / a:5.2f} videos/s, {frames / a:6.0f} frames/s decoded (median {a:.2f} s) | "
               f"decode alone {frames / b:6.0f} frames/s ({b:.2f} s) | overhead x{a / b:.2f}")
