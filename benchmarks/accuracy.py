@@ -143,13 +143,19 @@ def chat_lines(text: str) -> list[dict[str, Any]] | None:
     return [{"sender": m.group(1), "text": m.group(2)} for m in found if m]
 
 
-def labelled_assessment(item: dict[str, Any]) -> Assessment:
+def item_messages(item: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """A labelled item's messages (its own, or its "Name: text" lines); None for a single text."""
     raw = item.get("messages")
     if raw is None and item.get("kind") == "conversation":
         raw = chat_lines(str(item["text"]))
+    assert raw is None or isinstance(raw, list)
+    return raw
+
+
+def labelled_assessment(item: dict[str, Any]) -> Assessment:
+    raw = item_messages(item)
     if raw is None:
         return assess_text(str(item["text"]))
-    assert isinstance(raw, list)
     messages = [
         Message(
             id=str(n),

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from accuracy import chat_lines, labelled_assessment  # noqa: E402
+from accuracy import item_messages, labelled_assessment  # noqa: E402
 
 from takeback.detect import engine  # noqa: E402
 from takeback.detect.language import features  # noqa: E402
@@ -59,11 +59,8 @@ KEEP = 5e-4  # smaller weights are left out of the file
 
 def texts(item: dict[str, Any]) -> list[str]:
     """The message texts of a labelled example, without sender names."""
-    if item.get("messages"):
-        return [str(m["text"]) for m in item["messages"]]
-    text = str(item["text"])
-    lines = chat_lines(text) if item.get("kind") == "conversation" else None
-    return [str(m["text"]) for m in lines] if lines else [text]
+    messages = item_messages(item)
+    return [str(m["text"]) for m in messages] if messages else [str(item["text"])]
 
 
 def examples() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
