@@ -21,6 +21,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def check_chat(tmp_path: Path, capsys: pytest.CaptureFixture[str], *lines: str) -> str:
+    """`takeback check` (times in UTC) on a chat written from ``lines``; what it printed."""
+    chat = tmp_path / "chat.txt"
+    chat.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
+    assert code == 0
+    return out
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
 def test_check_json_matches_the_golden_file(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", str(path), "--json")
@@ -115,46 +124,42 @@ def test_check_text_shows_their_details_and_first_steps(capsys: pytest.CaptureFi
 def test_the_targeted_persons_own_words_are_marked_as_theirs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    chat = tmp_path / "chat.txt"
-    chat.write_text(
-        "12/06/2026, 21:10 - Unknown: ur video is ready. ur gf is first\n"
-        "12/06/2026, 21:11 - Sam: please don't send it\n"
-        "12/06/2026, 21:12 - Unknown: 150 cashapp. u got 20 min\n",
-        encoding="utf-8",
+    out = check_chat(
+        tmp_path,
+        capsys,
+        "12/06/2026, 21:10 - Unknown: ur video is ready. ur gf is first",
+        "12/06/2026, 21:11 - Sam: please don't send it",
+        "12/06/2026, 21:12 - Unknown: 150 cashapp. u got 20 min",
     )
-    code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
-    assert code == 0
     assert re.search(r"threat\s+Sam \(targeted\): \"please don't send it\"", out)
     assert re.search(r"demand\s+Unknown: ", out)
 
 
 def test_the_timeline_quotes_the_whole_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    chat = tmp_path / "chat.txt"
-    chat.write_text(
-        "12/06/2026, 21:10 - Tyler: I have your nudes\n"
+    out = check_chat(
+        tmp_path,
+        capsys,
+        "12/06/2026, 21:10 - Tyler: I have your nudes",
         "12/06/2026, 21:11 - Tyler: Thanks. Now listen. Your mom and your brother are all going to get "
-        "these unless you pay. Then we are done\n",
-        encoding="utf-8",
+        "these unless you pay. Then we are done",
     )
-    code, out, _ = run(capsys, "check", str(chat), "--timezone", "UTC")
-    assert code == 0
     assert '"Your mom and your brother are all going to get these unless you pay"' in out
 
 
 def test_a_threat_read_from_the_whole_wording_says_so(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # No rule knows "u know what i have": the language model's second opinion reads it as the threat.
-    chat = tmp_path / "chat.txt"
-    chat.write_text("\n".join([
+    out = check_chat(
+        tmp_path,
+        capsys,
         "Kira: remember what we did last night on facetime",
         "Sam: yeah why",
         "Kira: u know what i have",
         "Kira: ur sister. ur coach",
         "Kira: 300 on cashapp",
         "Kira: 1 hour",
-    ]) + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", str(chat))
-    assert code == 0 and out.startswith("This looks like sextortion")
+    )
+    assert out.startswith("This looks like sextortion")
     [line] = [line for line in out.splitlines() if line.lstrip().startswith("threat ")]
     assert line.endswith('Kira: "u know what i have" (read from the wording of the whole chat)')
     assert '"300 on cashapp"' in out and "(read from" not in out.replace(line, "")
