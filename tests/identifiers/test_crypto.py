@@ -122,6 +122,9 @@ def test_solana_needs_a_solana_word_and_has_no_checksum() -> None:
     [
         "abc1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",  # glued to a word
         "token=1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2x",  # inside a longer token
+        # a base64 token split by "/", its first piece the shape of an address, a crypto word near
+        "pay in crypto. token 11cWbTDevqVxBCaasVEjgSGbw/D7+bo4ckxWxiLDFdTA==",
+        "crypto key AbC9/1KhDTLk95fZQBd5tUXj4123459bBAji2DB",
         "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed00",  # 42 hex digits: a hash, not an address
         "1" + "A" * 40,
         "Supercalifragilisticexpialidocious",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from takeback.identifiers import find
+from takeback.identifiers.phone import read_number, too_long
 
 REGIONS = ["GB", "US", "DE", "FR", "IN", "NG", "AU", "BR", "PH", "ES", "IT", "CA", "IE", "ZA", "GH", "MX"]
 
@@ -91,3 +94,32 @@ def test_the_raw_text_and_span_are_kept() -> None:
 def test_the_region_decides_how_a_national_number_is_read() -> None:
     assert phones("call (202) 555-0143", "US") == [("+12025550143", True, "(202) 555-0143")]
     assert phones("call 030 123456", "DE")[0][0].startswith("+4930")
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "long"),
+    [
+        ("378282246310005", "GB", True),  # a 15-digit card number: never parsed as a phone number
+        ("3782 822463 10005", "GB", True),
+        ("07400 123456", "GB", False),
+        ("447400123456789", "GB", False),  # starts with the country code: libphonenumber decides
+        ("0 0 41 91 315 650 4063", "GB", False),  # the international prefix, spaced out
+        ("01144 20 7946 0000", "US", False),  # the US international prefix
+        ("+378282246310005", "GB", False),
+        ("1234567890123456", "DE", False),  # Germany's numbers run long: libphonenumber decides
+    ],
+)
+def test_runs_too_long_to_be_a_number_are_not_parsed(raw: str, region: str, long: bool) -> None:
+    assert too_long(raw, region) is long
+
+
+def test_what_is_too_long_libphonenumber_would_not_read() -> None:
+    rng = random.Random(7)
+    skipped = 0
+    for region in ["GB", "US", "IN", "AR", "BR", "CN", "FR", "RU", "MX", "NG", "ID", "DE", "PH", "JP"]:
+        for _ in range(1500):
+            raw = "".join(rng.choice("0123456789") for _ in range(rng.randint(10, 17)))
+            if too_long(raw, region):
+                skipped += 1
+                assert read_number(raw, region) is None, (raw, region)
+    assert skipped > 1000  # the check is exercised

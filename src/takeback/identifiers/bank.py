@@ -114,7 +114,7 @@ class BankExtractor(Extractor):
                 count += 1
             if count == length:
                 if index + 1 == len(raw) or raw[index + 1] in _SEPARATORS:
-                    return candidate._replace(end=candidate.start + index + 1)
+                    return candidate.replace(end=candidate.start + index + 1)
                 break
         if not candidate.context:
             return None  # the wrong length and no bank word nearby: a code, not an IBAN
@@ -143,7 +143,7 @@ class BankExtractor(Extractor):
                 continue
             unpaired.remove(account)
             start, end = min(code.start, account.start), max(code.end, account.end)
-            pair = code._replace(
+            pair = code.replace(
                 start=start,
                 end=end,
                 pattern="UK sort code and account number",
@@ -188,14 +188,15 @@ class BankExtractor(Extractor):
 def iban_check(value: str) -> tuple[bool, str]:
     """Whether schwifty accepts an IBAN, and why (cached: asked twice per sighting)."""
     try:
-        bank = IBAN(value).bank_name
+        bank = IBAN(value).bank  # read once: its bank_name property looks the bank up twice
     except InvalidChecksumDigits:
         return False, "schwifty: the IBAN checksum fails (a typo or a misread)"
     except InvalidLength:
         return False, "schwifty: the wrong length for its country"
     except SchwiftyException as error:
         return False, f"schwifty: {str(error).lower()}"
-    return True, "schwifty: IBAN checksum and country layout correct" + (f" (bank: {bank})" if bank else "")
+    name = bank.name if bank is not None else None
+    return True, "schwifty: IBAN checksum and country layout correct" + (f" (bank: {name})" if name else "")
 
 
 @lru_cache(maxsize=4096)

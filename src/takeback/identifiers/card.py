@@ -113,13 +113,13 @@ class CardExtractor(Extractor):
             layout = next((n for n in range(len(groups), 0, -1) if tuple(groups[:n]) in _LAYOUTS), 0)
             if not layout:
                 return None
-            candidate = candidate._replace(end=candidate.start + sum(groups[:layout]) + layout - 1)
+            candidate = candidate.replace(end=candidate.start + sum(groups[:layout]) + layout - 1)
         elif char_after(text, candidate.end).isdigit():
             return None
         if char_after(text, candidate.end) in "-." and char_after(text, candidate.end + 1).isdigit():
             return None
         brand = network(_digits(candidate.raw))
-        return candidate._replace(platform=brand) if brand else None
+        return candidate.on(brand) if brand else None
 
     def normalise(self, candidate: Candidate) -> str:
         return mask(_digits(candidate.raw))

@@ -236,9 +236,9 @@ class CryptoExtractor(Extractor):
             return None  # part of a longer token (base64, a hash)
         raw = candidate.raw
         if candidate.pattern == "Ethereum address":
-            return candidate._replace(platform="Ethereum")
+            return candidate.on("Ethereum")
         if candidate.pattern == "bech32 address":
-            return candidate._replace(platform=_HRPS[raw.lower().rpartition("1")[0]])
+            return candidate.on(_HRPS[raw.lower().rpartition("1")[0]])
         return self._base58(candidate)
 
     def _base58(self, candidate: Candidate) -> Candidate | None:
@@ -247,12 +247,12 @@ class CryptoExtractor(Extractor):
             coin = _FIRST[raw[0]]
             if raw[0] == "3" and self.LITECOIN.near(candidate.text, candidate.start, candidate.end):
                 coin = "Litecoin"
-            return candidate._replace(platform=coin)
+            return candidate.on(coin)
         if raw[0] in "48" and len(raw) in _MONERO_LENGTHS:
-            return candidate._replace(platform="Monero")
+            return candidate.on("Monero")
         if 32 <= len(raw) <= 44 and self.SOLANA.near(candidate.text, candidate.start, candidate.end):
             if len(base58.b58decode(raw)) == 32:
-                return with_note(candidate._replace(platform="Solana"), "a Solana word nearby")
+                return with_note(candidate.on("Solana"), "a Solana word nearby")
         return None
 
     def validate(self, candidate: Candidate) -> bool | None:
@@ -266,6 +266,11 @@ class CryptoExtractor(Extractor):
         # address (a crypto word nearby, or the exact length of the coin's addresses).
         if valid is not False or candidate.pattern != "base58 address":
             return True
+        text, start, end = candidate.text, candidate.start, candidate.end
+        if (char_after(text, end) == "/" and char_after(text, end + 1).isalnum()) or (
+            char_before(text, start) == "/" and char_before(text, start - 1).isalnum()
+        ):
+            return False  # a piece of a longer token split by "/" (base64, a path), not an address
         raw = candidate.raw
         return bool(candidate.context) or (len(raw) in (33, 34) and raw[0] in _FIRST) or len(raw) == 95
 

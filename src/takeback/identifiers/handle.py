@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from enum import IntEnum
 from functools import cache, lru_cache
 from typing import ClassVar
@@ -267,7 +266,7 @@ class HandleExtractor(Extractor):
             end = candidate.start + len(raw)  # Discord's "name#1234" (not "#12345")
         if char_after(text, end) in "@/" or not self._plausible(name):
             return None  # an email address's local part, a path
-        candidate = candidate._replace(end=end)
+        candidate = candidate.replace(end=end)
         if candidate.pattern == AT_NAME:
             return self._at_name(candidate, name, scope)
         if candidate.pattern == GIVEN_AFTER:
@@ -297,7 +296,7 @@ class HandleExtractor(Extractor):
         candidate = _without_tag(candidate, None)
         own = by_export(scope.platform)
         if own is not None and own.kind == "handle":
-            return with_note(candidate._replace(platform=own.name), "platform: the conversation's own")
+            return with_note(candidate.on(own.name), "platform: the conversation's own")
         return candidate
 
     def _given_after(self, candidate: Candidate, name: str) -> Candidate | None:
@@ -366,7 +365,7 @@ class HandleExtractor(Extractor):
         if not (looks_like_handle(name) or "#" in candidate.raw):
             if (label is Label.NONE and not cue) or (label < Label.MARK and not ends_clause):
                 return None
-        return candidate._replace(platform=platform.name, context=(word, *cue))
+        return candidate.on(platform.name).replace(context=(word, *cue))
 
     def _invitation(self, text: str, word_start: int) -> tuple[str, ...]:
         """An invitation just before a platform word ("add me on", "hmu on"), as context."""
@@ -409,7 +408,7 @@ class HandleExtractor(Extractor):
         found = super().found(candidate, valid)
         platform = _platform(candidate.platform)
         if platform is not None and platform.kind == "payment":
-            return replace(found, kind="payment")
+            return found.as_kind("payment")
         return found
 
 
@@ -418,7 +417,7 @@ def _without_tag(candidate: Candidate, platform: Platform | None) -> Candidate:
     if platform is not None and platform.name == "Discord":
         return candidate
     cut = candidate.raw.find("#")
-    return candidate if cut < 0 else candidate._replace(end=candidate.start + cut)
+    return candidate if cut < 0 else candidate.replace(end=candidate.start + cut)
 
 
 def _platform(name: str | None) -> Platform | None:

@@ -123,7 +123,7 @@ class PaymentExtractor(Extractor):
             return self._gift_code(candidate)
         if not self._labelled(candidate):
             return None
-        return candidate._replace(platform=self._PLATFORMS[pattern])
+        return candidate.on(self._PLATFORMS[pattern])
 
     def _labelled(self, candidate: Candidate) -> bool:
         """Whether the transfer service's word labels this number, not another one before it.
@@ -149,15 +149,15 @@ class PaymentExtractor(Extractor):
             len(tag) < MIN_BARE_CASHTAG or (tag.isupper() and len(tag) <= 5) or tag.lower() in not_names()
         ):
             return None  # $USD, $BTC, $We, $media: a currency, a ticker, code; not a cashtag
-        return candidate._replace(platform="Cash App")
+        return candidate.on("Cash App")
 
     def _on_service(self, candidate: Candidate) -> Candidate | None:
         named = nearest_platform(candidate.text, candidate.start, candidate.end)
         if named is None or named[0].kind != "payment":
             return None
         platform, word = named
-        return candidate._replace(
-            platform=platform.name, context=(word,), region=platform.region or candidate.region
+        return candidate.on(platform.name).replace(
+            context=(word,), region=platform.region or candidate.region
         )
 
     def _gift_code(self, candidate: Candidate) -> Candidate | None:
@@ -167,7 +167,7 @@ class PaymentExtractor(Extractor):
             return None
         brand = gift_brand(candidate.text, candidate.start, candidate.end)
         note = "" if brand else "gift card of an unnamed brand"
-        return with_note(candidate._replace(platform=brand), note)
+        return with_note(candidate.on(brand), note)
 
     def normalise(self, candidate: Candidate) -> str:
         pattern = candidate.pattern

@@ -11,13 +11,21 @@ more likely a date, an amount or a reference).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
 
 from takeback.identifiers.base import (
     EXTRACTORS,
@@ -59,13 +67,13 @@ _TYPES = {
 }
 
 
-def describe(number: PhoneNumber) -> str:
-    """'a valid mobile number (+44)' and the like.
+def describe(number: PhoneNumber, kind_of: int | None = None) -> str:
+    """'a valid mobile number (+44)' and the like (``kind_of``: its type, when known).
 
     The country code, not the region: finding the region (GB or Jersey, US or Canada)
     would validate the number once more per region sharing the code.
     """
-    kind = _TYPES.get(phonenumbers.number_type(number))
+    kind = _TYPES.get(phonenumbers.number_type(number) if kind_of is None else kind_of)
     code = f"+{number.country_code}"
     return f"a valid {kind} number ({code})" if kind else f"a valid number ({code})"
 
@@ -95,8 +103,41 @@ def read_number(text: str, region: str) -> Reading | None:
         return None
     if not phonenumbers.is_possible_number(number):
         return None
-    valid = phonenumbers.is_valid_number(number)
-    return Reading(e164(number), valid, describe(number) if valid else "")
+    # libphonenumber's is_valid_number is exactly "its type is known" (both find the
+    # region from the country code, then match the number's patterns): one reading, not two.
+    kind = phonenumbers.number_type(number)
+    valid = kind != PhoneNumberType.UNKNOWN
+    return Reading(e164(number), valid, describe(number, kind) if valid else "")
+
+
+@lru_cache(maxsize=256)
+def _plain_length(region: str) -> tuple[int, tuple[re.Pattern[str], ...]]:
+    """For numbers read in ``region``: the most digits a national number has (two to spare),
+    and what a longer run may start with, as libphonenumber's metadata gives them (patterns):
+    the trunk prefix and the carrier codes it strips, the international dialling prefix."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    lengths = metadata.general_desc.possible_length if metadata and metadata.general_desc else None
+    if metadata is None or not lengths:
+        return MAX_DIGITS, ()
+    prefixes = (
+        metadata.national_prefix_for_parsing,
+        metadata.national_prefix,
+        str(metadata.country_code),
+        metadata.international_prefix,
+    )
+    return max(lengths) + 2, tuple(re.compile(prefix) for prefix in prefixes if prefix)
+
+
+def too_long(raw: str, region: str) -> bool:
+    """Whether a run of digits is longer than any number ``region`` reads without a prefix,
+    and starts with none ("+", a trunk prefix, a country code, an international dialling
+    prefix): a card number or a tracking code. Checked before libphonenumber, which is the
+    costly step and would not read it either."""
+    if is_international(raw):
+        return False
+    digits = "".join(filter(str.isdigit, raw))
+    most, prefixes = _plain_length(region)
+    return len(digits) > most and not any(prefix.match(digits) for prefix in prefixes)
 
 
 def parse_phone(text: str, region: str) -> tuple[str, bool] | None:
@@ -141,7 +182,7 @@ class PhoneExtractor(Extractor):
             start = candidate.start + first
             while start < candidate.end and not text[start].isdigit() and text[start] not in "+(":
                 start += 1
-            candidate = candidate._replace(start=start)
+            candidate = candidate.replace(start=start)
             before = char_before(text, start)
             if sum(map(str.isdigit, candidate.raw)) < MIN_DIGITS:
                 return None
@@ -155,7 +196,7 @@ class PhoneExtractor(Extractor):
             end = candidate.start + last
             while end > candidate.start and not text[end - 1].isdigit():
                 end -= 1
-            candidate = candidate._replace(end=end)
+            candidate = candidate.replace(end=end)
             after = char_after(text, end)
             if sum(map(str.isdigit, candidate.raw)) < MIN_DIGITS:
                 return None
@@ -188,7 +229,8 @@ class PhoneExtractor(Extractor):
         # (18+"): libphonenumber's matcher takes it apart.
         raw = candidate.raw
         digits = sum(map(str.isdigit, raw))
-        whole = read_number(raw, candidate.region) if digits <= MAX_DIGITS else None
+        readable = digits <= MAX_DIGITS and not too_long(raw, candidate.region)
+        whole = read_number(raw, candidate.region) if readable else None
         if (whole is None or not whole.valid) and not raw.isdigit():
             parts = list(self._parts(candidate))
             if parts:
@@ -204,7 +246,7 @@ class PhoneExtractor(Extractor):
             if reading is not None and reading.valid:
                 start = candidate.start + match.start
                 yield from self._report(
-                    candidate._replace(start=start, end=start + len(match.raw_string)), reading
+                    candidate.replace(start=start, end=start + len(match.raw_string)), reading
                 )
 
     def _report(self, seen: Candidate, reading: Reading) -> Iterator[Found]:

@@ -247,7 +247,7 @@ class UrlExtractor(Extractor):
             if end is None:
                 return None
             raw = raw[:end]
-        candidate = candidate._replace(end=candidate.start + len(raw))
+        candidate = candidate.replace(end=candidate.start + len(raw))
         if candidate.pattern != "link" and char_after(candidate.text, candidate.end) == "@":
             return None  # the local part of an email address
         link = parse_link(raw)
@@ -271,7 +271,7 @@ class UrlExtractor(Extractor):
         notes.append(lookalike(link.host))
         matched = by_domain(host or link.host)
         platform = matched[0].name if matched else None
-        return with_note(candidate, "; ".join(n for n in notes if n))._replace(platform=platform)
+        return with_note(candidate, "; ".join(n for n in notes if n)).on(platform)
 
     def normalise(self, candidate: Candidate) -> str:
         link = parse_link(candidate.raw)
