@@ -152,10 +152,10 @@ def item_messages(item: dict[str, Any]) -> list[dict[str, Any]] | None:
     return raw
 
 
-def labelled_assessment(item: dict[str, Any]) -> Assessment:
+def labelled_assessment(item: dict[str, Any], language_model: bool = True) -> Assessment:
     raw = item_messages(item)
     if raw is None:
-        return assess_text(str(item["text"]))
+        return assess_text(str(item["text"]), language_model)
     messages = [
         Message(
             id=str(n),
@@ -165,7 +165,7 @@ def labelled_assessment(item: dict[str, Any]) -> Assessment:
         )
         for n, m in enumerate(raw, 1)
     ]
-    return assess(conversation(messages, str(item["id"])))
+    return assess(conversation(messages, str(item["id"])), language_model)
 
 
 def target(met: bool) -> str:

@@ -3,7 +3,7 @@
     python benchmarks/train_language.py            write src/takeback/detect/rules/en.language.json
     python benchmarks/train_language.py --check    retrain and say whether the packaged file is what it gives
 
-A logistic regression over the words and word pairs of each example's folded
+A logistic regression over the words, word pairs and letter runs of each example's folded
 messages (present or absent, scaled by one over the square root of their
 number), trained with Adam on the project's own labelled examples: every set in
 benchmarks/data except those kept out to measure it: ``real-quotes`` (real
@@ -13,8 +13,8 @@ no single name or number is learnt. Deterministic: the same data gives the same
 file. numpy only.
 
 It also prints 5-fold cross-validated figures on the training examples, for the
-model alone and as detection uses it (only where the rules found a threat or a
-demand), next to the rules alone.
+model alone and as detection uses it (only where the rules found a cue of a
+threat, a demand, pressure or a scam email's claims), next to the rules alone.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from accuracy import item_messages, labelled_assessment  # noqa: E402
 
 from takeback.detect import engine  # noqa: E402
 from takeback.detect.language import features  # noqa: E402
+from takeback.detect.stages import COERCION  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 OUT = ROOT / "src" / "takeback" / "detect" / "rules" / "en.language.json"
@@ -47,6 +48,7 @@ TRAIN: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("realworld.jsonl", ("unseen-3",)),
     ("unseen4.jsonl", None),
     ("unseen5.jsonl", None),
+    ("train2.jsonl", None),
 )
 HELD_OUT = ("real-quotes (realworld.jsonl)", "unseen-6 (unseen6.jsonl)", "unseen-7 (unseen7.jsonl)")
 MIN_DF = 2  # examples a word or pair must be in
@@ -135,9 +137,9 @@ def train() -> dict[str, Any]:
     number = {gram: i for i, gram in enumerate(vocabulary)}
     x = Rows([sorted(number[g] for g in grams if g in number) for grams in found], [len(g) for g in found])
     y = np.array([1.0 if item["sextortion"] else 0.0 for item in items])
-    assessments = [labelled_assessment(item) for item in items]
+    assessments = [labelled_assessment(item, language_model=False) for item in items]
     rules = np.array([a.sextortion for a in assessments])
-    asked = np.array([bool({"threat", "payment_demand"} & set(a.stages)) for a in assessments])
+    asked = np.array([any(f.stage in COERCION for f in a.findings) for a in assessments])
 
     folds = np.arange(len(items)) % 5
     held = np.zeros(len(items))
@@ -145,7 +147,7 @@ def train() -> dict[str, Any]:
         w, bias = fit(x.take(folds != k), y[folds != k], len(vocabulary))
         held[folds == k] = 1.0 / (1.0 + np.exp(-(x.take(folds == k).dot(w) + bias)))
     truth = y > 0.5
-    print(f"{len(items)} examples ({int(y.sum())} sextortion), {len(vocabulary)} words and pairs")
+    print(f"{len(items)} examples ({int(y.sum())} sextortion), {len(vocabulary)} words, pairs, letter runs")
     print("5-fold cross-validation on them (the rules were refined on these examples):")
     print(f"  rules alone: recall {int((rules & truth).sum())}/{int(truth.sum())}, "
           f"false positives {int((rules & ~truth).sum())}/{int((~truth).sum())}")

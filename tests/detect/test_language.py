@@ -16,7 +16,7 @@ from takeback.errors import CorruptInput
 from takeback.model import Conversation, Message, Source
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=-1.0, threshold=0.6)
+TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=0.0, threshold=0.6)
 
 
 def chat(*lines: str) -> Conversation:
@@ -27,13 +27,17 @@ def chat(*lines: str) -> Conversation:
     return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
 
 
-def test_grams_are_words_and_word_pairs() -> None:
-    assert language.grams("ur sister  sees") == ["ur", "sister", "sees", "ur sister", "sister sees"]
+def test_grams_are_words_word_pairs_and_letter_runs() -> None:
+    assert language.grams("ur  sees") == [
+        "ur", "sees", "ur sees",
+        "#<ur", "#ur>", "#<ur>",
+        "#<se", "#see", "#ees", "#es>", "#<see", "#sees", "#ees>",
+    ]  # fmt: skip
 
 
 def test_probability_is_the_logistic_of_the_scaled_sum() -> None:
     found = {"ur", "sister", "ur sister", "pay"}  # "ur sister" 3 + "pay" 1, over sqrt(4) features
-    assert language.probability(TINY, found) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 4.0 / 2))))
+    assert language.probability(TINY, found) == pytest.approx(1 / (1 + math.exp(-(0.0 + 4.0 / 2))))
     assert language.probability(TINY, set()) == 0.0
 
 

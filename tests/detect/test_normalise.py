@@ -26,6 +26,8 @@ FOLD = Normaliser({"🍆": "dick", "📸": "pic"})
         ("don’t, don't, dont", "dont  dont  dont"),
         ("Straße café naïve", "strasse cafe naive"),
         ("pay $500 in 24hrs or 5mins", "pay $500 in 24hrs or 5mins"),  # money and times keep digits
+        ("p4y 0r 3v3ry0n3 s33s, c4sh 4pp", "pay or everyone sees  cash app"),  # words that start leet
+        ("at 5pm on the 1st, 4k views, 70s, 4u", "at 5pm on the 1st  4k views  70s  4u"),  # numbers and units
         ("sooooo cuuute!!!", "soo cuute   "),
         ("İstanbul ΑΒΓ", "istanbul aby"),
         ("", ""),

@@ -5,7 +5,7 @@ demands they know. Offenders also threaten in fragments no rule knows ("u know
 what i have" / "ur sister" / "500"). For a conversation in which the rules have
 already found a threat or a demand, but not enough to call it sextortion, this
 module weighs all its words: a linear model (logistic regression) over the
-words and word pairs of the folded text, trained by
+words, word pairs and letter runs of the folded text, trained by
 ``benchmarks/train_language.py`` on the project's own labelled examples and
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
@@ -47,10 +47,22 @@ class Opinion:
     message: int  # the index of the message whose words weighed most
 
 
+CHARS = (3, 4)  # lengths of the letter runs taken from each word
+
+
 def grams(folded: str) -> list[str]:
-    """The words and word pairs of a folded text, in order."""
+    """The words, word pairs and letter runs of a folded text, in order.
+
+    Letter runs ("#<nu", "#nud", "#ude" ... of "<nudes>") let a spelling never seen in
+    training ("nudez", "nudess", "vidz") weigh like the words it shares them with.
+    """
     words = folded.split()
-    return words + [f"{a} {b}" for a, b in pairwise(words)]
+    found = words + [f"{a} {b}" for a, b in pairwise(words)]
+    for word in words:
+        marked = f"<{word}>"
+        for size in CHARS:
+            found.extend(f"#{marked[i : i + size]}" for i in range(len(marked) - size + 1))
+    return found
 
 
 def features(folded_texts: Iterable[str]) -> set[str]:

@@ -194,12 +194,19 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_INSIDE = re.compile(r"(?<=[a-z])[013457@$]+(?=[a-z])")  # "n00dz", "s3x", "pu$$y"
 _LEET_END = re.compile(r"(?<=[a-z]{3})[0135](?![\w$@])")  # "nud3", "pic5"
 _LEET_START = re.compile(r"(?<![\w$@])\$(?=[a-z]{2})")  # "$ex"
+# A word that starts with a leet digit and has letters ("0r", "3v3ry0n3", "c4sh 4pp"), unless it
+# is a number with its unit or ending ("5pm", "1st", "4k", "70s", "4u").
+_LEET_WORD = re.compile(r"(?<![\w$@])[013457][a-z013457@$]*[a-z][a-z013457@$]*(?![\w$@])")
+_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|k|m|h|hr|hrs|min|mins|sec|secs|s|x|d|w|g|kg|lb|lbs|kb|mb|gb|p|yo|yr|yrs|"
+    r"ft|cm|mm|km|ml|l|v|u|ish|ever)"
+)
 _REPEAT = re.compile(r"([a-z])\1\1+")
 _SPECIAL = re.compile(r"[^\x00-\x26\x28-\x5f\x61-\x7f]")  # not ASCII, or an apostrophe
 
 # RE2 patterns (for the engine's Set) that match whenever steps 2 and 3 could
 # change the text: supersets of the Python patterns above.
-NEEDS_LEET = r"[a-z][013457@$]+[a-z]|[a-z]{3}[0135]|\$[a-z]{2}"
+NEEDS_LEET = r"[a-z][013457@$]+[a-z]|[a-z]{3}[0135]|\$[a-z]{2}|\b[013457][a-z013457@$]*[a-z]"
 NEEDS_SQUEEZE = "|".join(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -207,10 +214,16 @@ def _leet_run(match: re.Match[str]) -> str:
     return match.group().translate(_LEET)
 
 
+def _leet_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return word if _UNIT.fullmatch(word) else word.translate(_LEET)
+
+
 def leet(text: str) -> str:
     """Step 2: leet inside words read as letters (one for one: the length does not change)."""
     text = _LEET_INSIDE.sub(_leet_run, text)
     text = _LEET_END.sub(_leet_run, text)
+    text = _LEET_WORD.sub(_leet_word, text)
     return _LEET_START.sub("s", text)
 
 

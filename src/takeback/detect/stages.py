@@ -287,8 +287,9 @@ def assess_hits(
 ) -> Assessment:
     """The assessment of a conversation from the rule hits in each of its messages.
 
-    When the rules find a threat or a demand but not enough to call it sextortion,
-    ``second_opinion`` (when given) weighs the wording of the whole conversation.
+    When the rules find a cue of coercion (of a threat, a demand, pressure, escalation or a
+    scam email's claims) but not enough to call it sextortion, ``second_opinion`` (when
+    given) weighs the wording of the whole conversation.
     """
     found = _findings(messages, hits)
     reached = _reached(found)
@@ -329,7 +330,10 @@ def assess_hits(
     # for someone's own content ("subscribe for $4.99") is not leverage.
     held = evidence >= REACHED and leverage >= HALF
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
-    if not sextortion and (threat or demand) and second_opinion is not None:
+    # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
+    # fragments ("ur mom" / "fb" / "250") are what the rules find least.
+    cue = any(f.finding.stage in COERCION for f in found)
+    if not sextortion and cue and second_opinion is not None:
         read = second_opinion(messages, victim)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
