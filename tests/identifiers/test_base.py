@@ -12,7 +12,7 @@ import re
 import pytest
 import re2
 
-from takeback.identifiers import EXTRACTORS, Extractor, _resolve, find
+from takeback.identifiers import EXTRACTORS, Extractor, _resolve, _triage, find
 from takeback.identifiers.base import Candidate, Encoded, Scope, compile_pattern
 
 PATTERN_CASES = [
@@ -113,3 +113,14 @@ def test_accept_does_not_read_context_it_is_given_after(extractor: Extractor, na
             assert (told and told.replace(context=())) == bare, (name, text[start:end])
             seen += bare is not None
     assert seen, name  # the table holds candidates it accepts
+
+
+def test_the_triage_asks_the_compiled_set_directly_and_as_its_wrapper_would() -> None:
+    triage = _triage()
+    native = triage.match
+    assert isinstance(getattr(native, "__self__", None), re2._re2.Set)  # the direct path is taken
+    wrapper = re2.Set.__new__(re2.Set)
+    wrapper._set = native.__self__
+    for text in TEXTS:
+        data = text.encode("utf-8")
+        assert sorted(native(data) or []) == sorted(wrapper.Match(data) or []), text

@@ -16,7 +16,7 @@ to add one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -72,7 +72,7 @@ class _Triage:
     the few marked ``ALONE`` are matched on their own (see :attr:`Extractor.ALONE`).
     """
 
-    patterns: Any
+    match: Callable[[bytes], list[int] | None]  # the set's patterns that match a text in UTF-8
     numbers: tuple[int, ...]  # the trigger number of each of the set's patterns
     alone: tuple[tuple[int, Pattern], ...]  # the triggers matched on their own, with their numbers
     runs: dict[int, tuple[_Run, ...]]  # by the number of each run's first trigger
@@ -82,7 +82,7 @@ class _Triage:
 
     def work(self, data: bytes) -> _Plan:
         """The extractors to run on a text (in UTF-8), each with the names of its patterns to run."""
-        matched = self.patterns.Match(data)
+        matched = self.match(data)
         alone = tuple([pattern.occurs(data) for _, pattern in self.alone])
         key = (frozenset(matched) if matched else _NOTHING, alone)
         plan = self.plans.get(key)
@@ -134,7 +134,10 @@ def _triage() -> _Triage:
             runs.setdefault(needs[0], []).append(_Run(extractor, name, needs))
     patterns.Compile()
     by_first = {number: tuple(group) for number, group in runs.items()}
-    return _Triage(patterns, tuple(in_set), tuple(alone), by_first)
+    # The compiled set itself, when google-re2 keeps it where we look: its Python wrapper
+    # costs a call and a type check per text.
+    native = getattr(getattr(patterns, "_set", None), "Match", None)
+    return _Triage(native or patterns.Match, tuple(in_set), tuple(alone), by_first)
 
 
 def _encodable(text: str) -> Encoded:
