@@ -191,14 +191,22 @@ def report_labelled(
         "unseen-3": "chats written by a helper who never saw the rules; generalised on after its first run",
         "unseen-4": "written blind by another helper; generalised on after its first run (73/100)",
         "unseen-5": "written blind by another helper; generalised on after its first run (67/100)",
-        "unseen-6": "written blind by another helper; never trained or tuned on; only totals looked at",
-        "unseen-7": "written blind by another helper after the last change; measured once",
+        "unseen-6": "written blind by another helper; never trained on; a validation set since session 4",
+        "unseen-7": "written blind by another helper; blind once (73/100); validation since session 4",
+        "unseen-8": "written blind by another helper in session 4; measured once, at its end",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
     print(f"  recall (sextortion)                {rate(found, len(positives))}  "
           f"({target(found >= 0.95 * len(positives))}: 0.95)")
     print(f"  false positives (hard negatives)   {rate(false, len(negatives))}")
+    other = [(i, a) for i, a in positives if str(i["category"]).startswith("other-lang")]
+    if other:
+        english = len(positives) - len(other)
+        print(f"    recall in English                  "
+              f"{rate(found - sum(a.sextortion for _, a in other), english)}")
+        alone = sum(a.sextortion for _, a in other)
+        print(f"    recall in other languages alone    {rate(alone, len(other))}")
     implied = [(i, a) for i, a in positives if i.get("leverage_in_text") is False]
     if implied:
         shown = len(positives) - len(implied)
@@ -240,7 +248,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7")
+            for name in ("holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8")
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
