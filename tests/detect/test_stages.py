@@ -219,3 +219,24 @@ def test_a_person_retelling_a_threat_is_the_target_not_the_offender() -> None:
     ))
     assert (assessment.offender, assessment.victim) == (None, "Sam")
     assert assessment.sextortion and assessment.crisis and assessment.risk == "critical"
+
+
+def test_images_called_ordinary_in_one_message_are_not_intimate_in_the_next() -> None:
+    # A friend's joke: the video is named in one message, the "threat" made in another.
+    a = assess(
+        chat(
+            "Ben: lol I still have the karaoke video from Saturday",
+            "Ollie: delete that",
+            "Ben: 20 quid or it's going in the group chat 😈",
+        )
+    )
+    assert not a.sextortion and "media.ordinary" in {f.rule for f in a.findings}
+    # The same threat about the video from a video call is sextortion.
+    b = assess(
+        chat(
+            "Ben: lol I still have the video from our facetime last night, u were naked",
+            "Ollie: delete that",
+            "Ben: 200 or it's going in the group chat 😈",
+        )
+    )
+    assert b.sextortion
