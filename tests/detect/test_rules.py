@@ -133,6 +133,9 @@ def test_all_of_parts_match_in_any_order_but_near_each_other(text: str, quote: s
 
 
 def test_a_text_where_only_modifier_rules_match_has_no_findings() -> None:
+    assert engine().hits("can you send the photos from the trip") == []
     assert engine().hits("Police warn parents about scams") == []
-    # Images said to be ordinary are remembered across the chat, so they are a finding of their own.
-    assert [h.rule.id for h in engine().hits("can you send the photos from the trip")] == ["media.ordinary"]
+    # A conversation asks for them anyway: what they say carries to its other messages.
+    text = "can you send the photos from the trip"
+    matched = engine().matched(text, modifiers=True)
+    assert [h.rule.id for h in engine().hits(text, matched)] == ["media.ordinary"]

@@ -81,7 +81,10 @@ def assess(conversation: Conversation, language_model: bool = True) -> Assessmen
     matcher = engine()
     messages = [m for m in conversation.messages if not m.system]
     opinion = _second_opinion if language_model else None
-    return assess_hits(messages, [matcher.hits(m.text) for m in messages], opinion)
+    # A conversation keeps what modifier rules say alone in a message ("the karaoke video"):
+    # it tells how a threat in another message is read.
+    hits = [matcher.hits(m.text, matcher.matched(m.text, modifiers=True)) if m.text else [] for m in messages]
+    return assess_hits(messages, hits, opinion)
 
 
 def assess_text(text: str, language_model: bool = True) -> Assessment:

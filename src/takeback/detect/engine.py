@@ -130,7 +130,11 @@ class Engine:
     def __init__(self, rules: Sequence[Rule], normaliser: Normaliser) -> None:
         self.rules = tuple(rules)
         self.normaliser = normaliser
-        self._set = re2.Set.SearchSet(_options(256 << 20))
+        # RE2 caches the states of the Set's automaton up to a share of max_mem and starts
+        # again from nothing when that is full. With every language's rules in one Set, a
+        # million varied messages filled 256 MB's share and halved the speed; the cache grows
+        # only as text needs it (the scan's resident memory was the same), so the bound is high.
+        self._set = re2.Set.SearchSet(_options(1 << 30))
         self._regexes: list[Any] = []  # per rule: its patterns as one regex, or None
         self._parts: list[tuple[Any, ...]] = []  # per rule: one regex per all_of part
         # What each Set entry stands for: (rule index, -1) for a rule's patterns,
@@ -167,8 +171,12 @@ class Engine:
             found.update(self._set.Match(folded[start : start + _WINDOW]) or ())
         return sorted(found)
 
-    def _rules(self, entries: Iterable[int]) -> list[int]:
-        """The rules that may match, from the Set entries found (all_of parts still to be placed)."""
+    def _rules(self, entries: Iterable[int], modifiers: bool = False) -> list[int]:
+        """The rules that may match, from the Set entries found (all_of parts still to be placed).
+
+        Rules that are not ``alone`` count only beside others, unless ``modifiers`` says they
+        are wanted anyway (a conversation remembers them across its messages).
+        """
         found: set[int] = set()
         parts: dict[int, int] = {}
         for entry in entries:
@@ -181,16 +189,19 @@ class Engine:
                 parts[rule] = parts.get(rule, 0) + 1
                 if parts[rule] == len(self._parts[rule]):
                     found.add(rule)
-        return sorted(found) if not found <= self._modifiers else []
+        return sorted(found) if modifiers or not found <= self._modifiers else []
 
-    def matched(self, text: str) -> list[int]:
-        """Indices of the rules that may match somewhere in ``text`` (:meth:`hits` confirms)."""
+    def matched(self, text: str, modifiers: bool = False) -> list[int]:
+        """Indices of the rules that may match somewhere in ``text`` (:meth:`hits` confirms).
+
+        ``modifiers``: keep the rules that are not ``alone`` even when only they match.
+        """
         found = self._match(self.normaliser.quick(text))
         if not found:
             return found
         if self._needs_leet in found or self._needs_squeeze in found:
             found = self._match(self.normaliser.fold(text).encode("utf-8"))
-        return self._rules(found)
+        return self._rules(found, modifiers)
 
     def hits(self, text: str, matched: Sequence[int] | None = None) -> list[Hit]:
         """Every rule that matches ``text``, each once, at its first match.

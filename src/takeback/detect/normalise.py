@@ -199,7 +199,7 @@ _LEET_START = re.compile(r"(?<![\w$@])\$(?=[a-z]{2})")  # "$ex"
 _LEET_WORD = re.compile(r"(?<![\w$@])[013457][a-z013457@$]*[a-z][a-z013457@$]*(?![\w$@])")
 _UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|am|pm|k|m|h|hr|hrs|min|mins|sec|secs|s|x|d|w|g|kg|lb|lbs|kb|mb|gb|p|yo|yr|yrs|"
-    r"ft|cm|mm|km|ml|l|v|u|ish|ever)"
+    r"ft|cm|mm|km|ml|l|v|u|ish|ever|rs|inr|usd|eur|gbp|php|ngn|cfa|fcfa|lakh|lac|hazar|ghanta|ghante|baje|din|oras)"
 )
 _REPEAT = re.compile(r"([a-z])\1\1+")
 _SPECIAL = re.compile(r"[^\x00-\x26\x28-\x5f\x61-\x7f]")  # not ASCII, or an apostrophe
