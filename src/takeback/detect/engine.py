@@ -157,6 +157,9 @@ class Engine:
         self._needs_leet = self._set.Add(NEEDS_LEET)
         self._needs_squeeze = self._set.Add(NEEDS_SQUEEZE)
         self._set.Compile()
+        # The compiled set itself when google-re2 keeps it where we look (its Python wrapper
+        # costs a call per text); the wrapper otherwise.
+        self._set_match = getattr(getattr(self._set, "_set", None), "Match", None) or self._set.Match
 
     def _add(self, pattern: str, rule: int, part: int) -> Any:
         self._set.Add(pattern)
@@ -165,10 +168,10 @@ class Engine:
 
     def _match(self, folded: bytes) -> list[int]:
         if len(folded) <= _WINDOW:
-            return self._set.Match(folded) or []
+            return self._set_match(folded) or []
         found: set[int] = set()
         for start in _windows(folded):
-            found.update(self._set.Match(folded[start : start + _WINDOW]) or ())
+            found.update(self._set_match(folded[start : start + _WINDOW]) or ())
         return sorted(found)
 
     def _rules(self, entries: Iterable[int], modifiers: bool = False) -> list[int]:

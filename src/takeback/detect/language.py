@@ -21,7 +21,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
@@ -59,10 +59,15 @@ def grams(folded: str) -> list[str]:
     words = folded.split()
     found = words + [f"{a} {b}" for a, b in pairwise(words)]
     for word in words:
-        marked = f"<{word}>"
-        for size in CHARS:
-            found.extend(f"#{marked[i : i + size]}" for i in range(len(marked) - size + 1))
+        found.extend(letter_runs(word))
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def letter_runs(word: str) -> tuple[str, ...]:
+    """The letter runs of one word (cached: a chat repeats its words)."""
+    marked = f"<{word}>"
+    return tuple(f"#{marked[i : i + size]}" for size in CHARS for i in range(len(marked) - size + 1))
 
 
 def features(folded_texts: Iterable[str]) -> set[str]:
