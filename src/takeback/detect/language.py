@@ -3,14 +3,14 @@
 The rules (``rules/<language>.yaml``) recognise the shapes of threats and
 demands they know. Offenders also threaten in fragments no rule knows ("u know
 what i have" / "ur sister" / "500"). For a conversation in which the rules have
-already found a threat or a demand, but not enough to call it sextortion, this
-module weighs all its words: a linear model (logistic regression) over the
+found a cue of coercion, but not enough to call it sextortion, this module
+weighs all its words: a linear model (logistic regression) over the
 words, word pairs and letter runs of the folded text, trained by
 ``benchmarks/train_language.py`` on the project's own labelled examples and
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
 
-It never decides alone: it is asked only when the rules found coercion, and
+It never decides alone: it is asked only when the rules found a cue of coercion, and
 what it found is a finding like the others, quoting the words that weighed
 most, so a person can see why.
 """
@@ -32,7 +32,7 @@ RULE = "language.sextortion"
 
 @dataclass(frozen=True, slots=True)
 class LanguageModel:
-    """Weights of words and word pairs (folded text), a bias, and the probability to reach."""
+    """Weights of words, word pairs and letter runs (folded text), a bias, and the probability to reach."""
 
     weights: Mapping[str, float]
     bias: float
@@ -71,7 +71,7 @@ def letter_runs(word: str) -> tuple[str, ...]:
 
 
 def features(folded_texts: Iterable[str]) -> set[str]:
-    """The distinct words and word pairs of a conversation's folded messages."""
+    """The distinct words, word pairs and letter runs of a conversation's folded messages."""
     found: set[str] = set()
     for text in folded_texts:
         found.update(grams(text))
