@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from takeback.detect import assess_text, engine
+from takeback.detect import assess, assess_text, engine
+from takeback.model import Conversation, Message, Source
 
 SEXTORTION = [
     ("es", "Tengo tu video desnuda. Paga 500 euros por Bizum o se lo mando a toda tu familia"),
@@ -115,6 +116,25 @@ def test_crisis_words_in_other_languages_set_crisis(language: str, text: str) ->
     assessment = assess_text(text, language_model=False)
     assert assessment.crisis
     assert any(f.rule == f"crisis.suicide_{language}" for f in assessment.findings)
+
+
+def chat(*lines: str) -> Conversation:
+    messages = tuple(Message(id=f"m{n}", sender=line.partition(": ")[0], text=line.partition(": ")[2],
+                             timestamp=None)
+                     for n, line in enumerate(lines))
+    return Conversation(source=Source("chat.txt", "0" * 64, 0, "text"), platform="test",
+                        title=None, participants=(), messages=messages)
+
+
+def test_rules_in_other_languages_play_the_part_of_their_english_kind() -> None:
+    # An offender's "suicidio" is the bare word (crisis.mention_es), discounted as in English.
+    threat = chat("X: tengo tus fotos desnudo", "X: paga 200 dolares o las mando a tu familia",
+                  "X: piensa en el suicidio si quieres", "Leo: dejame en paz")
+    assessment = assess(threat, language_model=False)
+    assert assessment.sextortion and not assessment.crisis
+    # "o lo subo" is an or-else threat (threat.conditional_es): it carries its own demand.
+    assert assess(chat("X: tengo tus nudes", "X: mandame otro video o lo subo a internet"),
+                  language_model=False).sextortion
 
 
 def test_every_language_file_is_loaded_with_its_own_ids() -> None:

@@ -92,6 +92,31 @@ CASES = {
 }
 
 
+# The rules alone (no second opinion): a threat to show something to the person's own people,
+# with a price, is sextortion though the images are never named; the same shape about
+# something the chat calls ordinary, or with no audience, is not.
+AUDIENCE = {
+    "followers and a price": (
+        chat("R: you showed me yours, fair trade",
+             "R: I'm sending these to every one of your followers unless you pay £2,000"), True),
+    "family and a price, as a question": (
+        chat("R: u want ur mom and ur sister to see? 400 on cashapp"), True),
+    "the karaoke video and a price": (
+        chat("Ben: pay me the £20 or the karaoke video goes to all your followers 😂"), False),
+    "a price and a threat, no audience": (
+        chat("R: pay 100 dollars or I post it"), False),
+    "a debt and a parent told": (
+        chat("Mum: pay me back the 50 by friday or I tell your dad"), False),
+}
+
+
+@pytest.mark.parametrize(("conversation", "sextortion"), AUDIENCE.values(), ids=AUDIENCE.keys())
+def test_a_threat_before_the_persons_own_people_is_half_the_sexual_evidence(
+    conversation: Conversation, sextortion: bool
+) -> None:
+    assert assess(conversation, language_model=False).sextortion is sextortion
+
+
 @pytest.mark.parametrize(("conversation", "sextortion", "risk"), CASES.values(), ids=CASES.keys())
 def test_verdict_and_risk(conversation: Conversation, sextortion: bool, risk: str) -> None:
     assessment = assess(conversation)
@@ -161,7 +186,7 @@ def test_a_burst_of_messages_after_a_threat_is_pressure() -> None:
 
 def test_an_attachment_counts_like_a_media_line() -> None:
     photo = Attachment(name="IMG_0001.jpg", media_type="image/jpeg")
-    base = chat("Sam: send one back", "Jo: here", "Sam: pay 100 dollars or I post it on your instagram")
+    base = chat("Sam: send one back", "Jo: here", "Sam: pay 100 dollars or I post it")
     with_photo = Conversation(**{**{f: getattr(base, f) for f in base.__slots__},  # type: ignore[attr-defined]
                                  "messages": (base.messages[0],
                                               Message(**{**{f: getattr(base.messages[1], f) for f in

@@ -36,6 +36,20 @@ CONDITIONAL = frozenset(
 # Sexual rules that infer intimacy from holding or threatening the person's images, not from
 # words that say so.
 INFERRED = frozenset({"media.images_as_leverage", "threat.has_images"})
+# Threats to put something in front of the person's own people ("send these to all your
+# followers", "u want ur mom to see?"): in a threat with a demand, that audience is itself half
+# the sexual evidence (what else is held over someone for their family and followers to see),
+# unless the conversation says the images are ordinary.
+AUDIENCE_THREATS = frozenset(
+    {
+        "threat.distribute",
+        "threat.dont_want_them_to_see",
+        "threat.rhetorical_price",
+        "threat.pay_to_hide",
+        "threat.followers_list",
+        "threat.goes_public",
+    }
+)
 ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
 MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 # Sexual rules that say someone holds or threatens the targeted person's own images or acts
@@ -78,6 +92,7 @@ class _Found:
     position: int  # index of the message in the conversation
     sexual: bool
     by_victim: bool
+    kind: str  # the rule's id without its language ("threat.conditional" for "threat.conditional_es")
 
 
 def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> list[_Found]:
@@ -103,7 +118,8 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
                 weight=hit.rule.weight,
                 sender=message.sender,
             )
-            found.append(_Found(finding, position, hit.rule.sexual, hit.rule.by_victim))
+            kind = hit.rule.id.removesuffix(f"_{hit.rule.language}")
+            found.append(_Found(finding, position, hit.rule.sexual, hit.rule.by_victim, kind))
     return found
 
 
@@ -168,7 +184,7 @@ def _pressure(rule: str, message: Message, position: int) -> _Found:
         weight=1.0,
         sender=message.sender,
     )
-    return _Found(finding, position, False, False)
+    return _Found(finding, position, False, False, rule)
 
 
 _COUNT = re.compile(r"(\d{1,2}) ?(?:m|min|mins|minutes?|hrs?|hours?|left|more)?[.!]*", re.I)
@@ -254,18 +270,23 @@ def _sexual_evidence(
 
     Each sexual rule counts once, at its weight, except that images the
     message itself calls ordinary (media.ordinary) are not inferred to be
-    intimate. A photo or video shared in the messages just before the threat
+    intimate. A threat to show something to the person's own people is half
+    the evidence at least (AUDIENCE_THREATS). A photo or video shared in the messages just before the threat
     adds half: in sextortion that is the image used as leverage, whether the
     person sent it or the offender shows it back to them ("look at these [image]").
     """
     # Images said to be ordinary ("the video of you singing") are not taken to be intimate.
-    ordinary = {f.position for f in found if f.finding.rule == "media.ordinary"}
-    rules: dict[str, float] = {}
+    ordinary = {f.position for f in found if f.kind == "media.ordinary"}
+    rules: dict[str, tuple[float, str]] = {}  # rule -> its weight, and its kind
     for item in found:
-        if item.sexual and not (item.finding.rule in INFERRED and item.position in ordinary):
-            rules[item.finding.rule] = max(rules.get(item.finding.rule, 0.0), item.finding.weight)
-    evidence = sum(rules.values())
-    leverage = sum(weight for rule, weight in rules.items() if rule.startswith(LEVERAGE))
+        if item.sexual and not (item.kind in INFERRED and item.position in ordinary):
+            weight = max(rules.get(item.finding.rule, (0.0, ""))[0], item.finding.weight)
+            rules[item.finding.rule] = (weight, item.kind)
+    evidence = sum(weight for weight, _ in rules.values())
+    leverage = sum(weight for weight, kind in rules.values() if kind.startswith(LEVERAGE))
+    if not ordinary and any(f.kind in AUDIENCE_THREATS for f in found):
+        evidence = max(evidence, MEDIA_EVIDENCE)
+        leverage = max(leverage, MEDIA_EVIDENCE)
     if offender is not None and threat_at is not None:
         media = {f.position for f in found if f.finding.rule == "media.placeholder"}
         if any(
@@ -306,7 +327,7 @@ def assess_hits(
     # word alone ("suicide") counts unless the offender wrote it.
     crisis = any(
         f.finding.stage == "crisis"
-        and (f.finding.rule != "crisis.mention" or offender is None or f.finding.sender != offender)
+        and (f.kind != "crisis.mention" or offender is None or f.finding.sender != offender)
         for f in found
     )
 
@@ -319,9 +340,9 @@ def assess_hits(
     # sent) is enough when a threat comes with a demand or with pressure: that is the shape
     # of sextortion, whatever words name the images.
     # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
-    conditional = any(f.finding.rule in CONDITIONAL for f in found)
+    conditional = any(f.kind in CONDITIONAL for f in found)
     # Images the conversation itself calls ordinary ("the karaoke video") need clear sexual words.
-    ordinary = any(f.finding.rule == "media.ordinary" for f in found)
+    ordinary = any(f.kind == "media.ordinary" for f in found)
     sexual = evidence >= REACHED or (
         evidence >= HALF and threat and (demand or pressure or conditional) and not ordinary
     )
@@ -337,7 +358,7 @@ def assess_hits(
         read = second_opinion(messages, victim)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
-            found.append(_Found(read, position, False, False))
+            found.append(_Found(read, position, False, False, read.rule))
             sextortion = True
             if not threat:
                 # Its words are the threat the rules did not recognise.
