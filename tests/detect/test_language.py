@@ -16,7 +16,8 @@ from takeback.errors import CorruptInput
 from takeback.model import Conversation, Message, Source
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=0.0, threshold=0.6)
+TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=0.0, threshold=0.6,
+                              threshold_without_coercion=0.9)
 
 
 def chat(*lines: str) -> Conversation:
@@ -52,6 +53,9 @@ def test_opinion_quotes_the_heaviest_message_it_may_quote() -> None:
 
 def test_no_opinion_below_the_threshold() -> None:
     assert language.opinion(TINY, ["hello there"], lambda i: True) is None
+    # "pay" alone: 1 over sqrt(4) features, p = 0.62; enough with a cue of coercion, not without.
+    assert language.opinion(TINY, ["pay"], lambda i: True) is not None
+    assert language.opinion(TINY, ["pay"], lambda i: True, coerced=False) is None
 
 
 @pytest.mark.parametrize(
@@ -62,6 +66,7 @@ def test_no_opinion_below_the_threshold() -> None:
         ({"weights": [], "bias": 0, "threshold": 0.8}, "AttributeError"),
         ({"weights": {"a": "x"}, "bias": 0, "threshold": 0.8}, "ValueError"),
         ({"weights": {}, "bias": 0, "threshold": 1.5}, "threshold"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_without_coercion": 0.7}, "at least"),
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(document: object, problem: str) -> None:
@@ -106,29 +111,30 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
 @pytest.mark.parametrize(
     ("conversation", "asked"),
     [
-        # Sexual talk with no threat or demand: the model is not asked.
-        (chat("A: u up? 😏", "B: maybe", "A: send me something naughty", "B: only if u send first"), False),
-        # Ordinary chat.
-        (chat("A: see u at 8", "B: yes, sending the address now"), False),
-        # A demand the rules alone do not call sextortion: it is.
-        (FRAGMENTS, True),
+        # Sexual talk with no threat or demand: asked, and told there was no cue of coercion.
+        (chat("A: u up? 😏", "B: maybe", "A: send me something naughty", "B: only if u send first"),
+         [False]),
+        # Ordinary chat: not asked.
+        (chat("A: see u at 8", "B: yes, sending the address now"), []),
+        # A demand the rules alone do not call sextortion: asked, with a cue of coercion.
+        (FRAGMENTS, [True]),
         # Sextortion the rules see by themselves: no need.
-        (chat("X: I have your nudes. pay $300 on cashapp or your family sees them"), False),
+        (chat("X: I have your nudes. pay $300 on cashapp or your family sees them"), []),
     ],
     ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice"],
 )
-def test_the_model_is_asked_only_where_the_rules_found_coercion_but_no_sextortion(
-    conversation: Conversation, asked: bool
+def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
+    conversation: Conversation, asked: list[bool]
 ) -> None:
-    calls: list[int] = []
+    calls: list[bool] = []
 
-    def second_opinion(messages: Sequence[Message], victim: str | None) -> None:
-        calls.append(len(messages))
+    def second_opinion(messages: Sequence[Message], victim: str | None, coerced: bool) -> None:
+        calls.append(coerced)
 
     matcher = engine()
     messages = list(conversation.messages)
     assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
-    assert bool(calls) is asked
+    assert calls == asked
 
 
 def test_a_single_text_gets_the_second_opinion_too() -> None:

@@ -41,9 +41,10 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 MAX_QUOTE = 140  # characters of the sentence a second opinion quotes
 
 
-def _second_opinion(messages: Sequence[Message], victim: str | None) -> Finding | None:
+def _second_opinion(messages: Sequence[Message], victim: str | None, coerced: bool) -> Finding | None:
     """The language model's finding (detect/language.py): it quotes the sentence whose words
-    weighed most, in the message that weighed most, never one of the targeted person's own."""
+    weighed most, in the message that weighed most, never one of the targeted person's own.
+    ``coerced``: the rules found a cue of coercion (else the model must be surer)."""
     model = language.load()
     if model is None:
         return None
@@ -52,6 +53,7 @@ def _second_opinion(messages: Sequence[Message], victim: str | None) -> Finding 
         model,
         [fold(m.text) for m in messages],
         lambda i: victim is None or messages[i].sender != victim,
+        coerced,
     )
     if read is None:
         return None

@@ -10,9 +10,10 @@ words, word pairs and letter runs of the folded text, trained by
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
 
-It never decides alone: it is asked only when the rules found a cue of coercion, and
-what it found is a finding like the others, quoting the words that weighed
-most, so a person can see why.
+It never decides alone: it is asked only when the rules found a cue, and must be surer
+(``threshold_without_coercion``) when that cue is only of sexual content, images
+or self-harm and not of coercion. What it found is a finding like the others,
+quoting the words that weighed most, so a person can see why.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ RULE = "language.sextortion"
 
 @dataclass(frozen=True, slots=True)
 class LanguageModel:
-    """Weights of words, word pairs and letter runs (folded text), a bias, and the probability to reach."""
+    """Weights of words, word pairs and letter runs (folded text), a bias, and the probabilities
+    to reach: with a cue of coercion from the rules, and with only other cues."""
 
     weights: Mapping[str, float]
     bias: float
     threshold: float
+    threshold_without_coercion: float = math.inf  # never, unless the model file says
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +101,16 @@ def weight(model: LanguageModel, folded: str) -> float:
     return sum(weights.get(gram, 0.0) for gram in set(grams(folded)))
 
 
-def opinion(model: LanguageModel, folded_texts: list[str], eligible: Callable[[int], bool]) -> Opinion | None:
+def opinion(
+    model: LanguageModel, folded_texts: list[str], eligible: Callable[[int], bool], coerced: bool = True
+) -> Opinion | None:
     """The model's opinion when it reaches its threshold, else None.
 
-    ``eligible`` says which messages may be quoted (not the targeted person's own).
+    ``eligible`` says which messages may be quoted (not the targeted person's own);
+    ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies).
     """
     p = probability(model, features(folded_texts))
-    if p < model.threshold:
+    if p < (model.threshold if coerced else model.threshold_without_coercion):
         return None
     chosen = [i for i in range(len(folded_texts)) if eligible(i) and folded_texts[i].strip()]
     if not chosen:
@@ -120,11 +126,14 @@ def parse_model(document: object, source: str) -> LanguageModel:
         weights = {str(gram): float(weight) for gram, weight in document["weights"].items()}
         bias = float(document["bias"])
         threshold = float(document["threshold"])
+        without = float(document.get("threshold_without_coercion", math.inf))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
     if not 0.5 <= threshold < 1.0:
         raise CorruptInput(f"{source}: threshold must be at least 0.5 and below 1")
-    return LanguageModel(weights, bias, threshold)
+    if not threshold <= without:
+        raise CorruptInput(f"{source}: threshold_without_coercion must be at least the threshold")
+    return LanguageModel(weights, bias, threshold, without)
 
 
 @cache

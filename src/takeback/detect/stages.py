@@ -22,6 +22,9 @@ REACHED = 1.0 - 1e-9  # weights add up to 1 (float sums such as 0.7 + 0.3 land j
 HALF = 0.5 - 1e-9
 WINDOW = 30  # messages: how far apart weak cues of threats, demands and pressure may be
 COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "email_scam"})
+# Cues on which the second opinion is asked too, though it must be surer: sexual content,
+# images, a claim to hold them, or someone in crisis (offenders' threats the rules missed).
+OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 # Threat rules whose words hold a condition, and so a demand: "X, or they see it".
@@ -299,8 +302,9 @@ def _sexual_evidence(
 
 
 # A second opinion on the wording of the whole conversation (see detect/language.py): given
-# the messages and the targeted person, a finding that quotes the words that weighed most.
-SecondOpinion = Callable[[Sequence[Message], str | None], Finding | None]
+# the messages, the targeted person and whether the rules found a cue of coercion, a finding
+# that quotes the words that weighed most.
+SecondOpinion = Callable[[Sequence[Message], str | None, bool], Finding | None]
 
 
 def assess_hits(
@@ -310,7 +314,8 @@ def assess_hits(
 
     When the rules find a cue of coercion (of a threat, a demand, pressure, escalation or a
     scam email's claims) but not enough to call it sextortion, ``second_opinion`` (when
-    given) weighs the wording of the whole conversation.
+    given) weighs the wording of the whole conversation; on other cues (OTHER_CUES) too,
+    where it must be surer.
     """
     found = _findings(messages, hits)
     reached = _reached(found)
@@ -353,9 +358,10 @@ def assess_hits(
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
     # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
     # fragments ("ur mom" / "fb" / "250") are what the rules find least.
-    cue = any(f.finding.stage in COERCION for f in found)
-    if not sextortion and cue and second_opinion is not None:
-        read = second_opinion(messages, victim)
+    coerced = any(f.finding.stage in COERCION for f in found)
+    asked = coerced or any(f.finding.stage in OTHER_CUES for f in found)
+    if not sextortion and asked and second_opinion is not None:
+        read = second_opinion(messages, victim, coerced)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
             found.append(_Found(read, position, False, False, read.rule))
