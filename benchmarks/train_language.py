@@ -49,8 +49,16 @@ TRAIN: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("unseen4.jsonl", None),
     ("unseen5.jsonl", None),
     ("train2.jsonl", None),
+    ("train3a.jsonl", None),
+    ("train3b.jsonl", None),
 )
-HELD_OUT = ("real-quotes (realworld.jsonl)", "unseen-6 (unseen6.jsonl)", "unseen-7 (unseen7.jsonl)")
+HELD_OUT = (
+    "real-quotes (realworld.jsonl)",
+    "unseen-6 (unseen6.jsonl)",
+    "unseen-7 (unseen7.jsonl)",
+    "unseen-8 (unseen8.jsonl)",
+    "unseen-9 (unseen9.jsonl)",
+)
 MIN_DF = 2  # examples a word or pair must be in
 L2 = 1e-4
 STEPS = 1500
