@@ -51,6 +51,7 @@ AUDIENCE_THREATS = frozenset(
         "threat.pay_to_hide",
         "threat.followers_list",
         "threat.goes_public",
+        "threat.spread_condition",
     }
 )
 ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to the same sender's others
