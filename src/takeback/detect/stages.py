@@ -38,7 +38,7 @@ CONDITIONAL = frozenset(
 )
 # Sexual rules that infer intimacy from holding or threatening the person's images, not from
 # words that say so.
-INFERRED = frozenset({"media.images_as_leverage", "threat.has_images"})
+INFERRED = frozenset({"media.images_as_leverage", "media.own_images_held", "threat.has_images"})
 # Threats to put something in front of the person's own people ("send these to all your
 # followers", "u want ur mom to see?"): in a threat with a demand, that audience is itself half
 # the sexual evidence (what else is held over someone for their family and followers to see),
@@ -58,7 +58,13 @@ ABOUT_REACH = 2  # messages: how far an explanation about sextortion carries to 
 MEDIA_EVIDENCE = 0.5  # a photo or video shared in the messages just before the threat
 # Sexual rules that say someone holds or threatens the targeted person's own images or acts
 # (not sexual talk, requests, or mentions of a photo sent).
-LEVERAGE = ("threat.", "email_scam.", "payment_demand.more_images", "media.images_as_leverage")
+LEVERAGE = (
+    "threat.",
+    "email_scam.",
+    "payment_demand.more_images",
+    "media.images_as_leverage",
+    "media.own_images_held",
+)
 
 SUMMARIES = {
     "sextortion": (
