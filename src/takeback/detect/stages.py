@@ -34,6 +34,7 @@ CONDITIONAL = frozenset(
         "threat.leverage_exposure_condition",
         "threat.pay_to_hide",
         "threat.reported_consequence",
+        "threat.you_know_what_happens",
     }
 )
 # Sexual rules that infer intimacy from holding or threatening the person's images, not from
