@@ -37,7 +37,7 @@ from accuracy import item_messages, labelled_assessment  # noqa: E402
 
 from takeback.detect import engine  # noqa: E402
 from takeback.detect.language import features  # noqa: E402
-from takeback.detect.stages import COERCION, OTHER_CUES  # noqa: E402
+from takeback.detect.stages import COERCION, FRAGMENTS, OTHER_CUES  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 OUT = ROOT / "src" / "takeback" / "detect" / "rules" / "en.language.json"
@@ -150,8 +150,12 @@ def train() -> dict[str, Any]:
     y = np.array([1.0 if item["sextortion"] else 0.0 for item in items])
     assessments = [labelled_assessment(item, language_model=False) for item in items]
     rules = np.array([a.sextortion for a in assessments])
-    coerced = np.array([any(f.stage in COERCION for f in a.findings) for a in assessments])
-    other = np.array([any(f.stage in OTHER_CUES for f in a.findings) for a in assessments]) & ~coerced
+    coerced = np.array(
+        [any(f.stage in COERCION and f.rule not in FRAGMENTS for f in a.findings) for a in assessments]
+    )
+    other = np.array(
+        [any(f.stage in OTHER_CUES or f.rule in FRAGMENTS for f in a.findings) for a in assessments]
+    ) & ~coerced
 
     folds = np.arange(len(items)) % 5
     held = np.zeros(len(items))

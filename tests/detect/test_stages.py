@@ -110,6 +110,15 @@ AUDIENCE = {
 }
 
 
+def test_fragments_reach_no_stage() -> None:
+    # "250" and "ur mom" as whole messages are cues for the second opinion, not a demand or
+    # a threat by themselves, however many of them a long chat collects.
+    fragments = chat("A: what do u want", "B: 250", "B: 1255", "B: ur mom", "B: ur dad", "A: ok")
+    assessment = assess(fragments, language_model=False)
+    assert {f.rule for f in assessment.findings} >= {"payment_demand.bare_number", "threat.bare_audience"}
+    assert not {"threat", "payment_demand"} & set(assessment.stages)
+
+
 @pytest.mark.parametrize(("conversation", "sextortion"), AUDIENCE.values(), ids=AUDIENCE.keys())
 def test_a_threat_before_the_persons_own_people_is_half_the_sexual_evidence(
     conversation: Conversation, sextortion: bool

@@ -25,6 +25,10 @@ COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "ema
 # Cues on which the second opinion is asked too, though it must be surer: sexual content,
 # images, a claim to hold them, or someone in crisis (offenders' threats the rules missed).
 OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
+# Fragments ("250", "ur sister" as whole messages): offenders write them, and so do others
+# (an area code, a question), so they count as the weaker cues above, not as coercion, and
+# reach no stage.
+FRAGMENTS = frozenset({"payment_demand.bare_number", "threat.bare_audience"})
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 # Threat rules whose words hold a condition, and so a demand: "X, or they see it".
@@ -247,10 +251,12 @@ def _reached(found: Sequence[_Found]) -> dict[str, int]:
     Weak cues of threats, demands and pressure count together only when they
     are near each other (within WINDOW messages): a long chat collects stray
     weak cues that mean nothing. Early-stage cues add up over the whole chat.
+    Fragments (FRAGMENTS) are cues for the second opinion only: they reach no stage.
     """
     by_stage: dict[str, list[_Found]] = {}
     for item in sorted(_distinct(found), key=lambda f: f.position):
-        by_stage.setdefault(item.finding.stage, []).append(item)
+        if item.kind not in FRAGMENTS:
+            by_stage.setdefault(item.finding.stage, []).append(item)
     reached: dict[str, int] = {}
     for stage, items in by_stage.items():
         windowed = stage in COERCION
@@ -366,8 +372,8 @@ def assess_hits(
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
     # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
     # fragments ("ur mom" / "fb" / "250") are what the rules find least.
-    coerced = any(f.finding.stage in COERCION for f in found)
-    asked = coerced or any(f.finding.stage in OTHER_CUES for f in found)
+    coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found)
+    asked = coerced or any(f.finding.stage in OTHER_CUES or f.kind in FRAGMENTS for f in found)
     if not sextortion and asked and second_opinion is not None:
         read = second_opinion(messages, victim, coerced)
         if read is not None:
