@@ -121,7 +121,7 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
         # Sextortion the rules see by themselves: no need.
         (chat("X: I have your nudes. pay $300 on cashapp or your family sees them"), []),
         # Fragments only ("ur mom", "250" as whole messages): asked, as on a weaker cue.
-        (chat("X: hey", "X: ur mom", "X: fb", "X: 250", "Y: what?"), [False]),
+        (chat("X: guess what", "X: ur mom", "X: fb", "X: 250", "Y: what?"), [False]),
     ],
     ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice", "fragments"],
 )
