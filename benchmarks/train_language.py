@@ -51,6 +51,8 @@ TRAIN: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("train2.jsonl", None),
     ("train3a.jsonl", None),
     ("train3b.jsonl", None),
+    ("train3c.jsonl", None),
+    ("train3d.jsonl", None),
 )
 HELD_OUT = (
     "real-quotes (realworld.jsonl)",
