@@ -193,7 +193,8 @@ def report_labelled(
         "unseen-5": "written blind by another helper; generalised on after its first run (67/100)",
         "unseen-6": "written blind by another helper; never trained on; a validation set since session 4",
         "unseen-7": "written blind by another helper; blind once (73/100); validation since session 4",
-        "unseen-8": "written blind by another helper in session 4; measured once, at its end",
+        "unseen-8": "written blind in session 4; measured once, at its end; a validation set since session 5",
+        "unseen-9": "written blind in session 5; measured once, at its end: 91/100, 4/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -248,7 +249,9 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8")
+            for name in (
+                "holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9"
+            )
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
