@@ -140,6 +140,9 @@ class Engine:
         # What each Set entry stands for: (rule index, -1) for a rule's patterns,
         # (rule index, part) for one part of an all_of rule.
         self._entries: list[tuple[int, int]] = []
+        # One compiled regex per distinct pattern: all_of rules share parts ("the person's
+        # images", "what will happen to them", "a condition or a price"), searched once a text.
+        self._compiled: dict[str, Any] = {}
         for index, rule in enumerate(self.rules):
             try:
                 regex = None
@@ -164,7 +167,9 @@ class Engine:
     def _add(self, pattern: str, rule: int, part: int) -> Any:
         self._set.Add(pattern)
         self._entries.append((rule, part))
-        return re2.compile(pattern, _options(16 << 20))
+        if pattern not in self._compiled:
+            self._compiled[pattern] = re2.compile(pattern, _options(16 << 20))
+        return self._compiled[pattern]
 
     def _match(self, folded: bytes) -> list[int]:
         if len(folded) <= _WINDOW:
@@ -220,12 +225,13 @@ class Engine:
         data = folded.encode("utf-8")
         ascii_only = len(data) == len(folded)
         starts = _windows(data)
+        places: dict[int, list[tuple[int, int]]] = {}  # where each all_of part matched, by id
         found: list[Hit] = []
         for index in matched:
             regex = self._regexes[index]
             span = self._first(regex, data, starts) if regex is not None else None
             if span is None and self._parts[index]:
-                span = _near(self._parts[index], data)
+                span = _near(self._parts[index], data, places)
             if span is None:
                 continue
             if not ascii_only:
@@ -247,22 +253,26 @@ class Engine:
         return None
 
 
-def _near(parts: Sequence[Any], data: bytes) -> tuple[int, int] | None:
+def _near(
+    parts: Sequence[Any], data: bytes, known: dict[int, list[tuple[int, int]]]
+) -> tuple[int, int] | None:
     """The first stretch of at most NEAR bytes where every part matches, or None.
 
-    Each part's first places are collected (at most _MAX_PLACES each), then a
-    sweep over them in order of start finds the shortest stretches that hold
-    one place of every part.
+    Each part's first places are collected (at most _MAX_PLACES each; ``known``
+    keeps them for the other rules that share the part), then a sweep over them
+    in order of start finds the shortest stretches that hold one place of every part.
     """
     places: list[tuple[int, int, int]] = []  # (start, end, part)
     for number, regex in enumerate(parts):
-        found = [
-            (match.start(), match.end(), number)
-            for match, _ in zip(regex.finditer(data), range(_MAX_PLACES), strict=False)
-        ]
-        if not found:
+        spans = known.get(id(regex))
+        if spans is None:
+            spans = known[id(regex)] = [
+                (match.start(), match.end())
+                for match, _ in zip(regex.finditer(data), range(_MAX_PLACES), strict=False)
+            ]
+        if not spans:
             return None
-        places.extend(found)
+        places.extend((start, end, number) for start, end in spans)
     places.sort()
     latest: dict[int, tuple[int, int]] = {}
     for start, end, number in places:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from takeback.errors import CorruptInput
 
@@ -90,8 +90,7 @@ def probability(model: LanguageModel, found: set[str]) -> float:
     """
     if not found:
         return 0.0
-    weights = model.weights
-    z = model.bias + sum(weights.get(gram, 0.0) for gram in found) / math.sqrt(len(found))
+    z = model.bias + sum(map(model.weights.get, found, repeat(0.0))) / math.sqrt(len(found))
     return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
 
 

@@ -335,12 +335,17 @@ def assess_hits(
     reached = _reached(found)
     # Who threatens is read from the stages the conversation reached, not from stray weak cues.
     offender, victim = _roles(messages, [f for f in found if f.finding.stage in reached or f.by_victim])
-    if "threat" in reached and "pressure" not in reached:
-        found.extend(_rapid(messages, offender, reached["threat"]))
-        reached = _reached(found)
-    if "pressure" not in reached:
-        found.extend(_countdown(messages, offender))
-        reached = _reached(found)
+    # A burst or a countdown needs several messages (most texts of a bulk scan are one).
+    if len(messages) > 1 and "threat" in reached and "pressure" not in reached:
+        rapid = _rapid(messages, offender, reached["threat"])
+        if rapid:
+            found.extend(rapid)
+            reached = _reached(found)
+    if len(messages) > 1 and "pressure" not in reached:
+        countdown = _countdown(messages, offender)
+        if countdown:
+            found.extend(countdown)
+            reached = _reached(found)
     # Someone speaking of their own wish to die or harm themselves is a crisis, whoever the
     # rules take for the offender (a person retelling a threat can be read as making it); the
     # word alone ("suicide") counts unless the offender wrote it.
