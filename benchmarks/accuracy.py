@@ -194,7 +194,8 @@ def report_labelled(
         "unseen-6": "written blind by another helper; never trained on; a validation set since session 4",
         "unseen-7": "written blind by another helper; blind once (73/100); validation since session 4",
         "unseen-8": "written blind in session 4; measured once, at its end; a validation set since session 5",
-        "unseen-9": "written blind in session 5; measured once, at its end: 91/100, 4/40",
+        "unseen-9": "written blind in session 5; measured once: 91/100, 4/40; validation since",
+        "unseen-10": "written blind late in session 5; measured once, at its end",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -249,9 +250,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in (
-                "holdout", "realworld", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9"
-            )
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 11)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
