@@ -288,9 +288,10 @@ def _sexual_evidence(
     Each sexual rule counts once, at its weight, except that images the
     message itself calls ordinary (media.ordinary) are not inferred to be
     intimate. A threat to show something to the person's own people is half
-    the evidence at least (AUDIENCE_THREATS). A photo or video shared in the messages just before the threat
-    adds half: in sextortion that is the image used as leverage, whether the
-    person sent it or the offender shows it back to them ("look at these [image]").
+    the evidence at least (AUDIENCE_THREATS). A photo or video shared in the
+    messages just before the threat adds half: in sextortion that is the image
+    used as leverage, whether the person sent it or the offender shows it back
+    to them ("look at these [image]").
     """
     # Images said to be ordinary ("the video of you singing") are not taken to be intimate.
     ordinary = {f.position for f in found if f.kind == "media.ordinary"}
