@@ -195,7 +195,8 @@ def report_labelled(
         "unseen-7": "written blind by another helper; blind once (73/100); validation since session 4",
         "unseen-8": "written blind in session 4; measured once, at its end; a validation set since session 5",
         "unseen-9": "written blind in session 5; measured once: 91/100, 4/40; validation since",
-        "unseen-10": "written blind late in session 5; measured once, at its end",
+        "unseen-10": "written blind in session 5; measured once: 82/100, 3/40; validation since",
+        "unseen-11": "written blind at the end of session 5 (typical cases); measured once, last",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -250,7 +251,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 11)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 12)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
