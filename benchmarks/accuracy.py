@@ -196,7 +196,9 @@ def report_labelled(
         "unseen-8": "written blind in session 4; measured once, at its end; a validation set since session 5",
         "unseen-9": "written blind in session 5; measured once: 91/100, 4/40; validation since",
         "unseen-10": "written blind in session 5; measured once: 82/100, 3/40; validation since",
-        "unseen-11": "written blind at the end of session 5 (typical cases); measured once, last",
+        "unseen-11": "written blind at the end of session 5 (typical cases): 93/100, 2/40; validation since",
+        "unseen-12": "written blind in session 6; first measured with the model's windows: 95/100, 0/40",
+        "unseen-13": "written blind in session 6; first measured with the model's windows: 88/100, 1/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -251,7 +253,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 12)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 14)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
