@@ -58,6 +58,20 @@ def test_no_opinion_below_the_threshold() -> None:
     assert language.opinion(TINY, ["pay"], lambda i: True, coerced=False) is None
 
 
+def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
+    # 40 ordinary lines dilute "ur sister" below the threshold in the whole chat; the run of
+    # WINDOW messages around the cue (message 30) reaches it.
+    texts = [str(n) for n in range(40)]
+    texts[30] = "ur sister"
+    assert language.opinion(TINY, texts, lambda i: True) is None
+    read = language.opinion(TINY, texts, lambda i: True, cues=[30])
+    assert read is not None and read.message == 30
+    # A cue far from the threat gives windows that do not reach it.
+    assert language.opinion(TINY, texts, lambda i: True, cues=[2]) is None
+    # A chat no longer than a window is read whole only.
+    assert language.opinion(TINY, texts[25 : 25 + language.WINDOW], lambda i: True, cues=[5]) is not None
+
+
 @pytest.mark.parametrize(
     ("document", "problem"),
     [
@@ -130,7 +144,9 @@ def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
 ) -> None:
     calls: list[bool] = []
 
-    def second_opinion(messages: Sequence[Message], victim: str | None, coerced: bool) -> None:
+    def second_opinion(
+        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+    ) -> None:
         calls.append(coerced)
 
     matcher = engine()

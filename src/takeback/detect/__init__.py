@@ -41,10 +41,13 @@ _SENTENCE = re.compile(r"[^.!?\n]+")
 MAX_QUOTE = 140  # characters of the sentence a second opinion quotes
 
 
-def _second_opinion(messages: Sequence[Message], victim: str | None, coerced: bool) -> Finding | None:
+def _second_opinion(
+    messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+) -> Finding | None:
     """The language model's finding (detect/language.py): it quotes the sentence whose words
     weighed most, in the message that weighed most, never one of the targeted person's own.
-    ``coerced``: the rules found a cue of coercion (else the model must be surer)."""
+    ``coerced``: the rules found a cue of coercion (else the model must be surer); ``cues``:
+    the positions of the messages where they found one."""
     model = language.load()
     if model is None:
         return None
@@ -54,6 +57,7 @@ def _second_opinion(messages: Sequence[Message], victim: str | None, coerced: bo
         [fold(m.text) for m in messages],
         lambda i: victim is None or messages[i].sender != victim,
         coerced,
+        cues,
     )
     if read is None:
         return None

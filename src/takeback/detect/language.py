@@ -10,7 +10,8 @@ words, word pairs and letter runs of the folded text, trained by
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
 
-It never decides alone: it is asked only when the rules found a cue, and must be surer
+It reads the whole conversation and, in a long one, each run of a few messages around a
+cue. It never decides alone: it is asked only when the rules found a cue, and must be surer
 (``threshold_without_coercion``) when that cue is only of sexual content, images
 or self-harm and not of coercion. What it found is a finding like the others,
 quoting the words that weighed most, so a person can see why.
@@ -51,6 +52,7 @@ class Opinion:
 
 
 CHARS = (3, 4)  # lengths of the letter runs taken from each word
+WINDOW = 6  # messages the model reads around each cue of a long conversation
 
 
 def grams(folded: str) -> list[str]:
@@ -101,20 +103,34 @@ def weight(model: LanguageModel, folded: str) -> float:
 
 
 def opinion(
-    model: LanguageModel, folded_texts: list[str], eligible: Callable[[int], bool], coerced: bool = True
+    model: LanguageModel,
+    folded_texts: list[str],
+    eligible: Callable[[int], bool],
+    coerced: bool = True,
+    cues: Iterable[int] = (),
 ) -> Opinion | None:
     """The model's opinion when it reaches its threshold, else None.
 
     ``eligible`` says which messages may be quoted (not the targeted person's own);
-    ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies).
+    ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies);
+    ``cues`` the positions of the messages where the rules found a cue. Besides the whole
+    conversation, the model reads every run of WINDOW messages around a cue: in a long chat a
+    short threat weighs little against hundreds of ordinary lines.
     """
-    p = probability(model, features(folded_texts))
-    if p < (model.threshold if coerced else model.threshold_without_coercion):
-        return None
-    chosen = [i for i in range(len(folded_texts)) if eligible(i) and folded_texts[i].strip()]
-    if not chosen:
-        return None
-    return Opinion(p, max(chosen, key=lambda i: (weight(model, folded_texts[i]), -i)))
+    threshold = model.threshold if coerced else model.threshold_without_coercion
+    count = len(folded_texts)
+    starts = sorted(
+        {s for cue in cues for s in range(max(0, cue - WINDOW + 1), min(cue, count - WINDOW) + 1)}
+    )
+    spans = [(0, count)] + [(s, s + WINDOW) for s in starts if count > WINDOW]
+    for start, end in spans:
+        p = probability(model, features(folded_texts[start:end]))
+        if p < threshold:
+            continue
+        chosen = [i for i in range(start, end) if eligible(i) and folded_texts[i].strip()]
+        if chosen:
+            return Opinion(p, max(chosen, key=lambda i: (weight(model, folded_texts[i]), -i)))
+    return None
 
 
 def parse_model(document: object, source: str) -> LanguageModel:

@@ -22,6 +22,8 @@ REACHED = 1.0 - 1e-9  # weights add up to 1 (float sums such as 0.7 + 0.3 land j
 HALF = 0.5 - 1e-9
 WINDOW = 30  # messages: how far apart weak cues of threats, demands and pressure may be
 COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "email_scam"})
+# Stages of a threat or a demand itself, not pressure ("don't tell anyone" is grooming's too).
+LEVER = COERCION - {"pressure"}
 # Cues on which the second opinion is asked too, though it must be surer: sexual content,
 # images, a claim to hold them, or someone in crisis (offenders' threats the rules missed).
 OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
@@ -316,10 +318,10 @@ def _sexual_evidence(
     return evidence, leverage
 
 
-# A second opinion on the wording of the whole conversation (see detect/language.py): given
-# the messages, the targeted person and whether the rules found a cue of coercion, a finding
-# that quotes the words that weighed most.
-SecondOpinion = Callable[[Sequence[Message], str | None, bool], Finding | None]
+# A second opinion on the wording of the conversation (see detect/language.py): given the
+# messages, the targeted person, whether the rules found a cue of coercion and the positions
+# of the messages with a cue, a finding that quotes the words that weighed most.
+SecondOpinion = Callable[[Sequence[Message], str | None, bool, Sequence[int]], Finding | None]
 
 
 def assess_hits(
@@ -380,8 +382,12 @@ def assess_hits(
     # fragments ("ur mom" / "fb" / "250") are what the rules find least.
     coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found)
     asked = coerced or any(f.finding.stage in OTHER_CUES or f.kind in FRAGMENTS for f in found)
+    # In a long chat the model also reads the messages around each threat or demand the rules
+    # recognised (a stage reached): weak cues scattered through thousands of lines of sexual
+    # talk (a groomer's chat) would give it too many chances to be wrong.
+    cues = sorted({f.position for f in found if f.finding.stage in LEVER and f.finding.stage in reached})
     if not sextortion and asked and second_opinion is not None:
-        read = second_opinion(messages, victim, coerced)
+        read = second_opinion(messages, victim, coerced, cues)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
             found.append(_Found(read, position, False, False, read.rule))
