@@ -7,8 +7,8 @@ A logistic regression over the words, word pairs and letter runs of each example
 messages (present or absent, scaled by one over the square root of their
 number), trained with Adam on the project's own labelled examples: every set in
 benchmarks/data except those kept out to measure it: ``real-quotes`` (real
-offenders' and victims' words), ``unseen-6`` and ``unseen-7`` (written blind,
-never trained or tuned on). Words and pairs seen in fewer than two examples are left out, so
+offenders' and victims' words), ``unseen-6`` to ``unseen-13`` (written blind,
+never trained on). Words and pairs seen in fewer than two examples are left out, so
 no single name or number is learnt. Deterministic: the same data gives the same
 file. numpy only.
 
@@ -53,6 +53,10 @@ TRAIN: tuple[tuple[str, tuple[str, ...] | None], ...] = (
     ("train3b.jsonl", None),
     ("train3c.jsonl", None),
     ("train3d.jsonl", None),
+    ("train4a.jsonl", None),
+    ("train4b.jsonl", None),
+    ("train4c.jsonl", None),
+    ("train4d.jsonl", None),
 )
 HELD_OUT = (
     "real-quotes (realworld.jsonl)",
@@ -60,6 +64,10 @@ HELD_OUT = (
     "unseen-7 (unseen7.jsonl)",
     "unseen-8 (unseen8.jsonl)",
     "unseen-9 (unseen9.jsonl)",
+    "unseen-10 (unseen10.jsonl)",
+    "unseen-11 (unseen11.jsonl)",
+    "unseen-12 (unseen12.jsonl)",
+    "unseen-13 (unseen13.jsonl)",
 )
 MIN_DF = 2  # examples a word or pair must be in
 L2 = 1e-4
