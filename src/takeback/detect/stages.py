@@ -30,7 +30,7 @@ OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
 # Fragments ("250", "ur sister" as whole messages): offenders write them, and so do others
 # (an area code, a question), so they count as the weaker cues above, not as coercion, and
 # reach no stage.
-FRAGMENTS = frozenset({"payment_demand.bare_number", "threat.bare_audience"})
+FRAGMENTS = frozenset({"payment_demand.bare_number", "payment_demand.sum", "threat.bare_audience"})
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 # Threat rules whose words hold a condition, and so a demand: "X, or they see it".
