@@ -10,6 +10,7 @@ from takeback.detect import engine
 from takeback.detect.normalise import Normaliser
 
 FOLD = Normaliser({"🍆": "dick", "📸": "pic"})
+FRESH = Normaliser({"🍆": "dick", "📸": "pic"})
 
 
 @pytest.mark.parametrize(
@@ -63,10 +64,17 @@ def test_fold_and_fold_mapped_always_agree_and_spans_stay_inside_the_text() -> N
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         folded, offsets = FOLD.fold_mapped(text)
-        assert folded == FOLD.fold(text)
+        assert folded == FRESH.fold(text)  # another normaliser: FOLD remembers what it just folded
         for start in range(len(folded)):
             begin, end = offsets.span(start, start + 1)
             assert 0 <= begin < end <= len(text)
+
+
+def test_fold_remembers_only_the_text_it_just_folded_with_its_map() -> None:
+    folded, _ = FOLD.fold_mapped("SEND 📸 n0w")
+    assert FOLD.fold("SEND 📸 n0w") == folded == "send  pic  now"
+    assert FOLD.fold("other text") == "other text"
+    assert FOLD.fold("SEND 📸 n0w") == folded
 
 
 def test_quick_fold_equals_full_fold_when_no_leet_or_repeats() -> None:

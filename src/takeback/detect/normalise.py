@@ -275,6 +275,9 @@ class Normaliser:
 
     def __init__(self, emoji: Mapping[str, str] | None = None) -> None:
         self._table = _FoldTable({key: f" {word} " for key, word in (emoji or {}).items()})
+        # The last text folded with its map, and its folding: a text's rule hits and then its
+        # second opinion fold the same text one after the other. One tuple, read at once.
+        self._last: tuple[str, str] = ("", "")
 
     def quick(self, text: str) -> bytes:
         """Step 1 only, as UTF-8: all a text needs unless NEEDS_LEET or NEEDS_SQUEEZE match it."""
@@ -284,6 +287,9 @@ class Normaliser:
 
     def fold(self, text: str) -> str:
         """All three steps."""
+        last = self._last
+        if last[0] is text:
+            return last[1]
         folded = text.translate(self._table)
         return squeeze(leet(folded))
 
@@ -307,7 +313,9 @@ class Normaliser:
             folded_points.append(index + 1 + shift)
             original_points.append(index + 1)
             linear.append(True)
-        return self._finish_mapped(text.translate(table), folded_points, original_points, linear)
+        folded, offsets = self._finish_mapped(text.translate(table), folded_points, original_points, linear)
+        self._last = (text, folded)
+        return folded, offsets
 
     @staticmethod
     def _finish_mapped(
