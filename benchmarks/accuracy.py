@@ -199,6 +199,8 @@ def report_labelled(
         "unseen-11": "written blind at the end of session 5 (typical cases): 93/100, 2/40; validation since",
         "unseen-12": "written blind in session 6; first measured with the model's windows: 95/100, 0/40",
         "unseen-13": "written blind in session 6; first measured with the model's windows: 88/100, 1/40",
+        "unseen-14": "written blind in session 6; measured once, at its end: 91/100, 1/40",
+        "unseen-15": "written blind in session 6; measured once, at its end: 82/100, 3/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -253,7 +255,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 14)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 16)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
