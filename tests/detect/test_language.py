@@ -155,6 +155,26 @@ def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
     assert calls == asked
 
 
+def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_only() -> None:
+    # Pressure ("don't tell anyone", message 2) is also a groomer's word: no window around it.
+    # The threat the rules recognise (message 12) is a cue; so is nothing else.
+    lines = [f"A: ok {n}" for n in range(15)]
+    lines[2] = "A: dont tell anyone ok"
+    lines[12] = "A: or i start with ur grandma on fb"
+    conversation = chat(*lines)
+    received: list[Sequence[int]] = []
+
+    def second_opinion(
+        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+    ) -> None:
+        received.append(cues)
+
+    matcher = engine()
+    messages = list(conversation.messages)
+    assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
+    assert received == [[12]]
+
+
 def test_a_single_text_gets_the_second_opinion_too() -> None:
     text = "u know what i have. ur sister, ur coach. 300 on cashapp, 1 hour"
     assert not assess_text(text, language_model=False).sextortion
