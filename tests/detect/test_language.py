@@ -58,6 +58,15 @@ def test_no_opinion_below_the_threshold() -> None:
     assert language.opinion(TINY, ["pay"], lambda i: True, coerced=False) is None
 
 
+def test_a_short_conversation_with_a_cue_of_coercion_is_read_with_its_own_threshold() -> None:
+    model = language.LanguageModel(TINY.weights, 0.0, threshold=0.7, threshold_short=0.6)
+    # "pay" alone: p = 0.62, above threshold_short, below the threshold.
+    assert language.opinion(model, ["pay"], lambda i: True) is not None
+    assert language.opinion(model, ["pay"], lambda i: True, coerced=False) is None
+    # The same words in a conversation longer than SHORT messages need the threshold.
+    assert language.opinion(model, ["pay"] + [""] * language.SHORT, lambda i: True) is None
+
+
 def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
     # 40 ordinary lines dilute "ur sister" below the threshold in the whole chat; the run of
     # WINDOW messages around the cue (message 30) reaches it.
@@ -81,6 +90,7 @@ def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
         ({"weights": {"a": "x"}, "bias": 0, "threshold": 0.8}, "ValueError"),
         ({"weights": {}, "bias": 0, "threshold": 1.5}, "threshold"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_without_coercion": 0.7}, "at least"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.9}, "threshold_short"),
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(document: object, problem: str) -> None:

@@ -41,6 +41,8 @@ class LanguageModel:
     bias: float
     threshold: float
     threshold_without_coercion: float = math.inf  # never, unless the model file says
+    # With a cue of coercion, in a text or a conversation of at most SHORT messages.
+    threshold_short: float | None = None  # the threshold, unless the model file says
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,9 @@ class Opinion:
 
 CHARS = (3, 4)  # lengths of the letter runs taken from each word
 WINDOW = 6  # messages the model reads around each cue of a long conversation
+# Messages up to which a conversation is short: in a longer one sexual talk piles up over
+# hundreds of lines (a groomer's chat) and the whole of it is read with the usual threshold.
+SHORT = 30
 
 
 def grams(folded: str) -> list[str]:
@@ -112,20 +117,24 @@ def opinion(
     """The model's opinion when it reaches its threshold, else None.
 
     ``eligible`` says which messages may be quoted (not the targeted person's own);
-    ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies);
+    ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies;
+    with one, a short conversation or a single text is read with ``threshold_short``);
     ``cues`` the positions of the messages where the rules found a cue. Besides the whole
     conversation, the model reads every run of WINDOW messages around a cue: in a long chat a
     short threat weighs little against hundreds of ordinary lines.
     """
     threshold = model.threshold if coerced else model.threshold_without_coercion
     count = len(folded_texts)
+    whole = threshold
+    if coerced and count <= SHORT and model.threshold_short is not None:
+        whole = model.threshold_short
     starts = sorted(
         {s for cue in cues for s in range(max(0, cue - WINDOW + 1), min(cue, count - WINDOW) + 1)}
     )
-    spans = [(0, count)] + [(s, s + WINDOW) for s in starts if count > WINDOW]
-    for start, end in spans:
+    spans = [(0, count, whole)] + [(s, s + WINDOW, threshold) for s in starts if count > WINDOW]
+    for start, end, needed in spans:
         p = probability(model, features(folded_texts[start:end]))
-        if p < threshold:
+        if p < needed:
             continue
         chosen = [i for i in range(start, end) if eligible(i) and folded_texts[i].strip()]
         if chosen:
@@ -142,13 +151,16 @@ def parse_model(document: object, source: str) -> LanguageModel:
         bias = float(document["bias"])
         threshold = float(document["threshold"])
         without = float(document.get("threshold_without_coercion", math.inf))
+        short = float(document.get("threshold_short", threshold))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
     if not 0.5 <= threshold < 1.0:
         raise CorruptInput(f"{source}: threshold must be at least 0.5 and below 1")
     if not threshold <= without:
         raise CorruptInput(f"{source}: threshold_without_coercion must be at least the threshold")
-    return LanguageModel(weights, bias, threshold, without)
+    if not 0.5 <= short <= threshold:
+        raise CorruptInput(f"{source}: threshold_short must be at least 0.5 and at most the threshold")
+    return LanguageModel(weights, bias, threshold, without, short)
 
 
 @cache
