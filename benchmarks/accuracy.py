@@ -199,8 +199,10 @@ def report_labelled(
         "unseen-11": "written blind at the end of session 5 (typical cases): 93/100, 2/40; validation since",
         "unseen-12": "written blind in session 6; first measured with the model's windows: 95/100, 0/40",
         "unseen-13": "written blind in session 6; first measured with the model's windows: 88/100, 1/40",
-        "unseen-14": "written blind in session 6; measured once, at its end: 91/100, 1/40",
-        "unseen-15": "written blind in session 6; measured once, at its end: 82/100, 3/40",
+        "unseen-14": "written blind in session 6; measured once: 91/100, 1/40; validation since",
+        "unseen-15": "written blind in session 6; measured once: 82/100, 3/40; validation since",
+        "unseen-16": "written blind late in session 6; measured once, last: 95/100, 6/40",
+        "unseen-17": "written blind late in session 6; measured once, last: 93/100, 5/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -255,7 +257,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 16)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 18)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
