@@ -203,6 +203,8 @@ def report_labelled(
         "unseen-15": "written blind in session 6; measured once: 82/100, 3/40; validation since",
         "unseen-16": "written blind late in session 6; measured once, last: 95/100, 6/40",
         "unseen-17": "written blind late in session 6; measured once, last: 93/100, 5/40",
+        "unseen-18": "written blind at the end of session 6; measured once, last: 86/100, 0/40",
+        "unseen-19": "written blind at the end of session 6; measured once, last: 94/100, 3/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -257,7 +259,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 18)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 20)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
