@@ -28,6 +28,21 @@ def chat(*lines: str) -> Conversation:
     return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
 
 
+def questions(conversation: Conversation) -> list[tuple[bool, Sequence[int]]]:
+    """What detection asked the second opinion: (a cue of coercion?, positions of the cues)."""
+    asked: list[tuple[bool, Sequence[int]]] = []
+
+    def second_opinion(
+        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+    ) -> None:
+        asked.append((coerced, cues))
+
+    matcher = engine()
+    messages = list(conversation.messages)
+    assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
+    return asked
+
+
 def test_grams_are_words_word_pairs_and_letter_runs() -> None:
     assert language.grams("ur  sees") == [
         "ur", "sees", "ur sees",
@@ -152,17 +167,7 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
 def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
     conversation: Conversation, asked: list[bool]
 ) -> None:
-    calls: list[bool] = []
-
-    def second_opinion(
-        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
-    ) -> None:
-        calls.append(coerced)
-
-    matcher = engine()
-    messages = list(conversation.messages)
-    assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
-    assert calls == asked
+    assert [coerced for coerced, _ in questions(conversation)] == asked
 
 
 def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_only() -> None:
@@ -171,18 +176,7 @@ def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_onl
     lines = [f"A: ok {n}" for n in range(15)]
     lines[2] = "A: dont tell anyone ok"
     lines[12] = "A: or i start with ur grandma on fb"
-    conversation = chat(*lines)
-    received: list[Sequence[int]] = []
-
-    def second_opinion(
-        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
-    ) -> None:
-        received.append(cues)
-
-    matcher = engine()
-    messages = list(conversation.messages)
-    assess_hits(messages, [matcher.hits(m.text) for m in messages], second_opinion)
-    assert received == [[12]]
+    assert [cues for _, cues in questions(chat(*lines))] == [[12]]
 
 
 def test_a_single_text_gets_the_second_opinion_too() -> None:
