@@ -138,8 +138,10 @@ class Engine:
         self._regexes: list[Any] = []  # per rule: its patterns as one regex, or None
         self._parts: list[tuple[Any, ...]] = []  # per rule: one regex per all_of part
         # What each Set entry stands for: (rule index, -1) for a rule's patterns,
-        # (rule index, part) for one part of an all_of rule.
-        self._entries: list[tuple[int, int]] = []
+        # (rule index, part) for one part of an all_of rule; a part shared by several rules
+        # ("the person's images", "a condition or a price") is one entry, searched once.
+        self._entries: list[list[tuple[int, int]]] = []
+        self._entry: dict[str, int] = {}
         # One compiled regex per distinct pattern: all_of rules share parts ("the person's
         # images", "what will happen to them", "a condition or a price"), searched once a text.
         self._compiled: dict[str, Any] = {}
@@ -165,10 +167,11 @@ class Engine:
         self._set_match = getattr(getattr(self._set, "_set", None), "Match", None) or self._set.Match
 
     def _add(self, pattern: str, rule: int, part: int) -> Any:
-        self._set.Add(pattern)
-        self._entries.append((rule, part))
-        if pattern not in self._compiled:
+        if pattern not in self._entry:
+            self._entry[pattern] = self._set.Add(pattern)
+            self._entries.append([])
             self._compiled[pattern] = re2.compile(pattern, _options(16 << 20))
+        self._entries[self._entry[pattern]].append((rule, part))
         return self._compiled[pattern]
 
     def _match(self, folded: bytes) -> list[int]:
@@ -190,13 +193,13 @@ class Engine:
         for entry in entries:
             if entry >= self._needs_leet:
                 continue
-            rule, part = self._entries[entry]
-            if part < 0:
-                found.add(rule)
-            else:
-                parts[rule] = parts.get(rule, 0) + 1
-                if parts[rule] == len(self._parts[rule]):
+            for rule, part in self._entries[entry]:
+                if part < 0:
                     found.add(rule)
+                else:
+                    parts[rule] = parts.get(rule, 0) + 1
+                    if parts[rule] == len(self._parts[rule]):
+                        found.add(rule)
         return sorted(found) if modifiers or not found <= self._modifiers else []
 
     def matched(self, text: str, modifiers: bool = False) -> list[int]:
