@@ -274,3 +274,17 @@ def test_images_called_ordinary_in_one_message_are_not_intimate_in_the_next() ->
         )
     )
     assert b.sextortion
+
+
+def test_a_threat_split_over_one_senders_messages_is_read_whole() -> None:
+    split = chat("X: I AM WITH YOUR RECORDING", "X: YOU WANT IT IN YOUTUBE ??", "X: PAY 21000 RS PAYTM")
+    finding = next(f for f in assess(split, language_model=False).findings
+                   if f.rule == "threat.leverage_exposure_condition")
+    assert (finding.message_id, finding.quote) == ("m3", "PAY 21000 RS PAYTM")
+    # The same words from two people, or far apart, are not one threat.
+    two = chat("X: I AM WITH YOUR RECORDING", "Y: YOU WANT IT IN YOUTUBE ??", "X: PAY 21000 RS PAYTM")
+    far = chat("X: I AM WITH YOUR RECORDING", f"X: {'and so on ' * 20}", "X: YOU WANT IT IN YOUTUBE ??",
+               "X: PAY 21000 RS PAYTM")
+    for conversation in (two, far):
+        assert not any(f.rule == "threat.leverage_exposure_condition"
+                       for f in assess(conversation, language_model=False).findings)

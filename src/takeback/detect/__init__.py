@@ -16,13 +16,15 @@ The signals are data (``rules/<language>.yaml``); see docs/detection.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from takeback.detect import language
-from takeback.detect.engine import Engine, build_engine
+from takeback.detect.engine import Engine, Hit, build_engine
 from takeback.detect.stages import assess_hits
 from takeback.model import Assessment, Conversation, Finding, Message
 
@@ -39,6 +41,12 @@ def engine() -> Engine:
 
 _SENTENCE = re.compile(r"[^.!?\n]+")
 MAX_QUOTE = 140  # characters of the sentence a second opinion quotes
+# Rules made of the images (or their spreading), what happens to them and a condition or a
+# price, which offenders split over several messages. Rules without the condition are not
+# joined: "i got the clip of u" / "posting it so everyone sees" is gamers' banter.
+SPLIT = frozenset(
+    {"threat.leverage_exposure_condition", "threat.spread_condition", "threat.rhetorical_price"}
+)
 
 
 def _second_opinion(
@@ -90,7 +98,35 @@ def assess(conversation: Conversation, language_model: bool = True) -> Assessmen
     # A conversation keeps what modifier rules say alone in a message ("the karaoke video"):
     # it tells how a threat in another message is read.
     hits = [matcher.hits(m.text, matcher.matched(m.text, modifiers=True)) if m.text else [] for m in messages]
+    _split_threats(matcher, messages, hits)
     return assess_hits(messages, hits, opinion)
+
+
+def _split_threats(matcher: Engine, messages: Sequence[Message], hits: list[list[Hit]]) -> None:
+    """Add to ``hits`` the rules made of parts (``all_of``) that one sender split over messages
+    in a row: "i have ur recording" / "u want it on youtube?" / "5k paytm". The parts must
+    still be near (engine.NEAR), so only short messages add up; the finding is placed in the
+    message that completes it and quotes its part there."""
+    start = 0
+    while start < len(messages):
+        end = start + 1
+        sender = messages[start].sender
+        while end < len(messages) and sender is not None and messages[end].sender == sender:
+            end += 1
+        if end - start > 1:
+            texts = [m.text for m in messages[start:end]]
+            offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
+            joined = "\n".join(texts)
+            for hit in matcher.hits(joined):
+                if hit.rule.id not in SPLIT:
+                    continue
+                last = bisect_right(offsets, hit.span[1] - 1) - 1  # the message where it ends
+                if hit.span[0] >= offsets[last] or any(h.rule is hit.rule for h in hits[start + last]):
+                    continue  # within one message: found there already, or not at all
+                text = texts[last]
+                span = (0, hit.span[1] - offsets[last])
+                hits[start + last].append(Hit(hit.rule, span, text[: span[1]]))
+        start = end
 
 
 def assess_text(text: str, language_model: bool = True) -> Assessment:
