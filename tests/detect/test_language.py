@@ -161,8 +161,10 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
         (chat("X: I have your nudes. pay $300 on cashapp or your family sees them"), []),
         # Fragments only ("ur mom", "250" as whole messages): asked, as on a weaker cue.
         (chat("X: guess what", "X: ur mom", "X: fb", "X: 250", "Y: what?"), [False]),
+        # A sum of money beside sexual content or images: as on a cue of coercion.
+        (chat("X: them snaps u sent me naked", "X: lmk when u got the $100"), [True]),
     ],
-    ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice", "fragments"],
+    ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice", "fragments", "sum and images"],
 )
 def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
     conversation: Conversation, asked: list[bool]

@@ -379,8 +379,13 @@ def assess_hits(
     held = evidence >= REACHED and leverage >= HALF
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
     # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
-    # fragments ("ur mom" / "fb" / "250") are what the rules find least.
-    coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found)
+    # fragments ("ur mom" / "fb" / "250") are what the rules find least. A sum of money beside
+    # sexual content or images ("them snaps u sent me naked" / "lmk when u got the $100") is
+    # read as such a cue too.
+    coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found) or (
+        any(f.kind == "payment_demand.sum" for f in found)
+        and any(f.finding.stage in ("sexualisation", "image_request", "media") for f in found)
+    )
     asked = coerced or any(f.finding.stage in OTHER_CUES or f.kind in FRAGMENTS for f in found)
     # In a long chat the model also reads the messages around each threat or demand the rules
     # recognised (a stage reached): weak cues scattered through thousands of lines of sexual
