@@ -185,3 +185,18 @@ def test_a_single_text_gets_the_second_opinion_too() -> None:
     text = "u know what i have. ur sister, ur coach. 300 on cashapp, 1 hour"
     assert not assess_text(text, language_model=False).sextortion
     assert assess_text(text).sextortion
+
+
+def test_when_the_targeted_person_wrote_every_message_their_words_are_quoted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sure = language.LanguageModel({}, bias=5.0, threshold=0.6, threshold_without_coercion=0.9)
+    monkeypatch.setattr(language, "load", lambda language="en": sure)
+    # Pasted under the person's own name: the rules read them as its target.
+    alone = chat("Jo: he says he will post it if i dont pay", "Jo: what do i do")
+    assessment = assess(alone)
+    assert assessment.victim == "Jo" and assessment.sextortion
+    assert [f.message_id for f in assessment.findings if f.rule == language.RULE] == ["1"]
+    # With someone else in the chat, the other person's words are quoted.
+    two = chat("Jo: he says he will post it if i dont pay", "Sam: what do i do")
+    assert [f.message_id for f in assess(two).findings if f.rule == language.RULE] == ["2"]

@@ -53,17 +53,21 @@ def _second_opinion(
     messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
 ) -> Finding | None:
     """The language model's finding (detect/language.py): it quotes the sentence whose words
-    weighed most, in the message that weighed most, never one of the targeted person's own.
+    weighed most, in the message that weighed most, not one of the targeted person's own
+    unless they wrote them all.
     ``coerced``: the rules found a cue of coercion (else the model must be surer); ``cues``:
     the positions of the messages where they found one."""
     model = language.load()
     if model is None:
         return None
     fold = engine().normaliser.fold
+    # When the targeted person wrote every message (a retelling, or an offender's messages
+    # pasted under their name), their words are what there is to quote.
+    alone = all(m.sender == victim for m in messages)
     read = language.opinion(
         model,
         [fold(m.text) for m in messages],
-        lambda i: victim is None or messages[i].sender != victim,
+        lambda i: victim is None or alone or messages[i].sender != victim,
         coerced,
         cues,
     )
