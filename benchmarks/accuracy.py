@@ -197,14 +197,14 @@ def report_labelled(
         "unseen-9": "written blind in session 5; measured once: 91/100, 4/40; validation since",
         "unseen-10": "written blind in session 5; measured once: 82/100, 3/40; validation since",
         "unseen-11": "written blind at the end of session 5 (typical cases): 93/100, 2/40; validation since",
-        "unseen-12": "written blind in session 6; first measured with the model's windows: 95/100, 0/40",
-        "unseen-13": "written blind in session 6; first measured with the model's windows: 88/100, 1/40",
-        "unseen-14": "written blind in session 6; measured once: 91/100, 1/40; validation since",
-        "unseen-15": "written blind in session 6; measured once: 82/100, 3/40; validation since",
-        "unseen-16": "written blind late in session 6; measured once, last: 95/100, 6/40",
-        "unseen-17": "written blind late in session 6; measured once, last: 93/100, 5/40",
-        "unseen-18": "written blind at the end of session 6; measured once, last: 86/100, 0/40",
-        "unseen-19": "written blind at the end of session 6; measured once, last: 94/100, 3/40",
+        "unseen-12": "blind, session 6; first run with windows: 95/100, 0/40; trained on since session 7",
+        "unseen-13": "blind, session 6; first run with windows: 88/100, 1/40; trained on since session 7",
+        "unseen-14": "written blind in session 6; measured once: 91/100, 1/40; trained on since session 7",
+        "unseen-15": "written blind in session 6; measured once: 82/100, 3/40; trained on since session 7",
+        "unseen-16": "written blind late in session 6; measured: 95/100, 6/40; trained on since session 7",
+        "unseen-17": "written blind late in session 6; measured: 93/100, 5/40; trained on since session 7",
+        "unseen-18": "written blind at session 6's end: 86/100, 0/40; trained on since session 7",
+        "unseen-19": "written blind at session 6's end: 94/100, 3/40; trained on since session 7",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
