@@ -163,8 +163,12 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
         (chat("X: guess what", "X: ur mom", "X: fb", "X: 250", "Y: what?"), [False]),
         # A sum of money beside sexual content or images: as on a cue of coercion.
         (chat("X: them snaps u sent me naked", "X: lmk when u got the $100"), [True]),
+        # Not far apart, nor in a long chat (a groomer offers money beside his sexual talk).
+        (chat("X: them snaps u sent me naked", *["X: ok"] * 3, "X: lmk when u got the $100"), [False]),
+        (chat(*["A: hi"] * language.SHORT, "X: u look so sexy, ill give u $50"), [False]),
     ],
-    ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice", "fragments", "sum and images"],
+    ids=["sexting, no coercion", "ordinary", "demand only", "rules suffice", "fragments", "sum and images",
+         "sum far from images", "sum in a long chat"],
 )
 def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
     conversation: Conversation, asked: list[bool]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from takeback.detect.engine import Hit
+from takeback.detect.language import SHORT
 from takeback.model import STAGES, Assessment, Finding, Message, StageReached
 
 REACHED = 1.0 - 1e-9  # weights add up to 1 (float sums such as 0.7 + 0.3 land just below)
@@ -31,6 +32,7 @@ OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
 # (an area code, a question), so they count as the weaker cues above, not as coercion, and
 # reach no stage.
 FRAGMENTS = frozenset({"payment_demand.bare_number", "payment_demand.sum", "threat.bare_audience"})
+BESIDE = 2  # messages: how near a sum of money must be to sexual content to count as a demand
 RAPID_MESSAGES = 5  # messages in a row from the offender, after a threat, with no reply...
 RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 # Threat rules whose words hold a condition, and so a demand: "X, or they see it".
@@ -379,12 +381,15 @@ def assess_hits(
     held = evidence >= REACHED and leverage >= HALF
     sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
     # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
-    # fragments ("ur mom" / "fb" / "250") are what the rules find least. A sum of money beside
-    # sexual content or images ("them snaps u sent me naked" / "lmk when u got the $100") is
-    # read as such a cue too.
-    coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found) or (
-        any(f.kind == "payment_demand.sum" for f in found)
-        and any(f.finding.stage in ("sexualisation", "image_request", "media") for f in found)
+    # fragments ("ur mom" / "fb" / "250") are what the rules find least. A sum of money within
+    # BESIDE messages of sexual content or images ("them snaps u sent me naked" / "lmk when u
+    # got the $100") is such a cue too, in a text or a short chat: a groomer's long chat holds
+    # sexual talk and sums he offers (one of the 56 grooming transcripts was called sextortion).
+    sums = [f.position for f in found if f.kind == "payment_demand.sum"] if len(messages) <= SHORT else []
+    coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found) or any(
+        f.finding.stage in ("sexualisation", "image_request", "media") and abs(f.position - at) <= BESIDE
+        for f in found
+        for at in sums
     )
     asked = coerced or any(f.finding.stage in OTHER_CUES or f.kind in FRAGMENTS for f in found)
     # In a long chat the model also reads the messages around each threat or demand the rules
