@@ -121,9 +121,8 @@ def _split_threats(matcher: Engine, messages: Sequence[Message], hits: list[list
             texts = [m.text for m in messages[start:end]]
             offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
             joined = "\n".join(texts)
-            for hit in matcher.hits(joined):
-                if hit.rule.id not in SPLIT:
-                    continue
+            matched = [i for i in matcher.matched(joined) if matcher.rules[i].id in SPLIT]
+            for hit in matcher.hits(joined, matched) if matched else ():
                 last = bisect_right(offsets, hit.span[1] - 1) - 1  # the message where it ends
                 if hit.span[0] >= offsets[last] or any(h.rule is hit.rule for h in hits[start + last]):
                     continue  # within one message: found there already, or not at all

@@ -141,10 +141,8 @@ class Engine:
         # (rule index, part) for one part of an all_of rule; a part shared by several rules
         # ("the person's images", "a condition or a price") is one entry, searched once.
         self._entries: list[list[tuple[int, int]]] = []
-        self._entry: dict[str, int] = {}
-        # One compiled regex per distinct pattern: all_of rules share parts ("the person's
-        # images", "what will happen to them", "a condition or a price"), searched once a text.
-        self._compiled: dict[str, Any] = {}
+        # Each distinct pattern's Set entry and compiled regex.
+        self._patterns: dict[str, tuple[int, Any]] = {}
         for index, rule in enumerate(self.rules):
             try:
                 regex = None
@@ -167,12 +165,12 @@ class Engine:
         self._set_match = getattr(getattr(self._set, "_set", None), "Match", None) or self._set.Match
 
     def _add(self, pattern: str, rule: int, part: int) -> Any:
-        if pattern not in self._entry:
-            self._entry[pattern] = self._set.Add(pattern)
+        if pattern not in self._patterns:
+            self._patterns[pattern] = (self._set.Add(pattern), re2.compile(pattern, _options(16 << 20)))
             self._entries.append([])
-            self._compiled[pattern] = re2.compile(pattern, _options(16 << 20))
-        self._entries[self._entry[pattern]].append((rule, part))
-        return self._compiled[pattern]
+        entry, regex = self._patterns[pattern]
+        self._entries[entry].append((rule, part))
+        return regex
 
     def _match(self, folded: bytes) -> list[int]:
         if len(folded) <= _WINDOW:

@@ -387,7 +387,7 @@ def assess_hits(
     # sexual talk and sums he offers (one of the 56 grooming transcripts was called sextortion).
     sums = [f.position for f in found if f.kind == "payment_demand.sum"] if len(messages) <= SHORT else []
     coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found) or any(
-        f.finding.stage in ("sexualisation", "image_request", "media") and abs(f.position - at) <= BESIDE
+        f.finding.stage in OTHER_CUES - {"crisis"} and abs(f.position - at) <= BESIDE
         for f in found
         for at in sums
     )
