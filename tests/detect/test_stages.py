@@ -288,3 +288,8 @@ def test_a_threat_split_over_one_senders_messages_is_read_whole() -> None:
     for conversation in (two, far):
         assert not any(f.rule == "threat.leverage_exposure_condition"
                        for f in assess(conversation, language_model=False).findings)
+    # A long run of one sender's messages (a channel's posts) is read in overlapping stretches.
+    long = [f"X: post {n}" for n in range(30)]
+    long[10:13] = ["X: I AM WITH YOUR RECORDING", "X: YOU WANT IT IN YOUTUBE ??", "X: PAY 21000 RS PAYTM"]
+    assert [f.message_id for f in assess(chat(*long), language_model=False).findings
+            if f.rule == "threat.leverage_exposure_condition"] == ["m13"]

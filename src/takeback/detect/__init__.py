@@ -47,6 +47,7 @@ MAX_QUOTE = 140  # characters of the sentence a second opinion quotes
 SPLIT = frozenset(
     {"threat.leverage_exposure_condition", "threat.spread_condition", "threat.rhetorical_price"}
 )
+RUN, OVERLAP = 12, 4  # messages of a sender's run read together at most; shared by two stretches
 
 
 def _second_opinion(
@@ -109,27 +110,33 @@ def assess(conversation: Conversation, language_model: bool = True) -> Assessmen
 def _split_threats(matcher: Engine, messages: Sequence[Message], hits: list[list[Hit]]) -> None:
     """Add to ``hits`` the rules made of parts (``all_of``) that one sender split over messages
     in a row: "i have ur recording" / "u want it on youtube?" / "5k paytm". The parts must
-    still be near (engine.NEAR), so only short messages add up; the finding is placed in the
-    message that completes it and quotes its part there."""
+    still be near (engine.NEAR), so only short messages add up; a long run (a channel's posts)
+    is read in overlapping stretches of RUN messages."""
     start = 0
     while start < len(messages):
         end = start + 1
         sender = messages[start].sender
         while end < len(messages) and sender is not None and messages[end].sender == sender:
             end += 1
-        if end - start > 1:
-            texts = [m.text for m in messages[start:end]]
-            offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
-            joined = "\n".join(texts)
-            matched = [i for i in matcher.matched(joined) if matcher.rules[i].id in SPLIT]
-            for hit in matcher.hits(joined, matched) if matched else ():
-                last = bisect_right(offsets, hit.span[1] - 1) - 1  # the message where it ends
-                if hit.span[0] >= offsets[last] or any(h.rule is hit.rule for h in hits[start + last]):
-                    continue  # within one message: found there already, or not at all
-                text = texts[last]
-                span = (0, hit.span[1] - offsets[last])
-                hits[start + last].append(Hit(hit.rule, span, text[: span[1]]))
+        for first in range(start, max(start + 1, end - OVERLAP), RUN - OVERLAP):
+            if min(first + RUN, end) - first > 1:
+                _join(matcher, messages, hits, first, min(first + RUN, end))
         start = end
+
+
+def _join(matcher: Engine, messages: Sequence[Message], hits: list[list[Hit]], first: int, end: int) -> None:
+    """One stretch of a sender's run read as one text; a finding is placed in the message that
+    completes it and quotes its part there."""
+    texts = [m.text for m in messages[first:end]]
+    offsets = list(accumulate((len(t) + 1 for t in texts), initial=0))
+    joined = "\n".join(texts)
+    matched = [i for i in matcher.matched(joined) if matcher.rules[i].id in SPLIT]
+    for hit in matcher.hits(joined, matched) if matched else ():
+        last = bisect_right(offsets, hit.span[1] - 1) - 1  # the message where it ends
+        if hit.span[0] >= offsets[last] or any(h.rule is hit.rule for h in hits[first + last]):
+            continue  # within one message: found there already, or not at all
+        span = (0, hit.span[1] - offsets[last])
+        hits[first + last].append(Hit(hit.rule, span, texts[last][: span[1]]))
 
 
 def assess_text(text: str, language_model: bool = True) -> Assessment:
