@@ -205,9 +205,11 @@ def report_labelled(
         "unseen-17": "written blind late in session 6; measured: 93/100, 5/40; trained on since session 7",
         "unseen-18": "written blind at session 6's end: 86/100, 0/40; trained on since session 7",
         "unseen-19": "written blind at session 6's end: 94/100, 3/40; trained on since session 7",
-        "unseen-20": "written blind in session 7; measured once, last: 91/100, 2/40",
-        "unseen-21": "written blind in session 7 (oblique threats); measured once, last: 84/100, 0/40",
-        "unseen-22": "written blind in session 7 (adults); measured once, last: 94/100, 3/40",
+        "unseen-20": "written blind in session 7; measured once: 91/100, 2/40; validation since",
+        "unseen-21": "written blind in session 7 (oblique); measured once: 84/100, 0/40; validation since",
+        "unseen-22": "written blind in session 7 (adults); measured once: 94/100, 3/40; validation since",
+        "unseen-23": "written blind late in session 7 (common cases); measured once, last: 97/100, 4/40",
+        "unseen-24": "written blind late in session 7 (those who help); measured once, last: 89/100, 4/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -262,7 +264,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 23)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 25)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
