@@ -28,6 +28,7 @@ LEVER = COERCION - {"pressure"}
 # Cues on which the second opinion is asked too, though it must be surer: sexual content,
 # images, a claim to hold them, or someone in crisis (offenders' threats the rules missed).
 OTHER_CUES = frozenset({"sexualisation", "image_request", "media", "crisis"})
+SEXUAL_CUES = OTHER_CUES - {"crisis"}
 # Fragments ("250", "ur sister" as whole messages): offenders write them, and so do others
 # (an area code, a question), so they count as the weaker cues above, not as coercion, and
 # reach no stage.
@@ -387,7 +388,7 @@ def assess_hits(
     # sexual talk and sums he offers (one of the 56 grooming transcripts was called sextortion).
     sums = [f.position for f in found if f.kind == "payment_demand.sum"] if len(messages) <= SHORT else []
     coerced = any(f.finding.stage in COERCION and f.kind not in FRAGMENTS for f in found) or any(
-        f.finding.stage in OTHER_CUES - {"crisis"} and abs(f.position - at) <= BESIDE
+        f.finding.stage in SEXUAL_CUES and abs(f.position - at) <= BESIDE
         for f in found
         for at in sums
     )
