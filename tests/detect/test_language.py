@@ -28,14 +28,15 @@ def chat(*lines: str) -> Conversation:
     return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
 
 
-def questions(conversation: Conversation) -> list[tuple[bool, Sequence[int]]]:
-    """What detection asked the second opinion: (a cue of coercion?, positions of the cues)."""
-    asked: list[tuple[bool, Sequence[int]]] = []
+def questions(conversation: Conversation) -> list[tuple[bool, Sequence[int], bool]]:
+    """What detection asked the second opinion: (a cue of coercion?, positions of the cues,
+    a cue of sexual content or images?)."""
+    asked: list[tuple[bool, Sequence[int], bool]] = []
 
     def second_opinion(
-        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int], sexual: bool
     ) -> None:
-        asked.append((coerced, cues))
+        asked.append((coerced, cues, sexual))
 
     matcher = engine()
     messages = list(conversation.messages)
@@ -82,6 +83,18 @@ def test_a_short_conversation_with_a_cue_of_coercion_is_read_with_its_own_thresh
     assert language.opinion(model, ["pay"] + [""] * language.SHORT, lambda i: True) is None
 
 
+def test_with_a_cue_of_sexual_content_too_a_short_conversation_needs_less() -> None:
+    model = language.LanguageModel(
+        TINY.weights, 0.0, threshold=0.7, threshold_short=0.65, threshold_sexual=0.6
+    )
+    # "pay" alone: p = 0.62, above threshold_sexual, below threshold_short.
+    assert language.opinion(model, ["pay"], lambda i: True) is None
+    assert language.opinion(model, ["pay"], lambda i: True, sexual=True) is not None
+    # Only with a cue of coercion, and only in a short conversation.
+    assert language.opinion(model, ["pay"], lambda i: True, coerced=False, sexual=True) is None
+    assert language.opinion(model, ["pay"] + [""] * language.SHORT, lambda i: True, sexual=True) is None
+
+
 def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
     # 40 ordinary lines dilute "ur sister" below the threshold in the whole chat; the run of
     # WINDOW messages around the cue (message 30) reaches it.
@@ -106,6 +119,8 @@ def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
         ({"weights": {}, "bias": 0, "threshold": 1.5}, "threshold"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_without_coercion": 0.7}, "at least"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.9}, "threshold_short"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.7, "threshold_sexual": 0.75},
+         "threshold_sexual"),
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(document: object, problem: str) -> None:
@@ -173,7 +188,22 @@ def test_fragments_the_rules_do_not_call_sextortion_get_a_second_opinion() -> No
 def test_the_model_is_asked_only_where_the_rules_found_a_cue_but_no_sextortion(
     conversation: Conversation, asked: list[bool]
 ) -> None:
-    assert [coerced for coerced, _ in questions(conversation)] == asked
+    assert [coerced for coerced, _, _ in questions(conversation)] == asked
+
+
+@pytest.mark.parametrize(
+    ("conversation", "sexual"),
+    [
+        (chat("X: them snaps u sent me naked", "X: lmk when u got the $100"), True),
+        (FRAGMENTS, False),
+        # Images the chat calls ordinary are no sexual cue.
+        (chat("X: i have the video of you singing at the wedding", "X: a coffee or my mum sees it"), False),
+    ],
+)
+def test_the_model_is_told_when_the_rules_found_sexual_content(
+    conversation: Conversation, sexual: bool
+) -> None:
+    assert [told for _, _, told in questions(conversation)] == [sexual]
 
 
 def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_only() -> None:
@@ -182,7 +212,7 @@ def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_onl
     lines = [f"A: ok {n}" for n in range(15)]
     lines[2] = "A: dont tell anyone ok"
     lines[12] = "A: or i start with ur grandma on fb"
-    assert [cues for _, cues in questions(chat(*lines))] == [[12]]
+    assert [cues for _, cues, _ in questions(chat(*lines))] == [[12]]
 
 
 def test_a_single_text_gets_the_second_opinion_too() -> None:

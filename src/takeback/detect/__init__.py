@@ -51,13 +51,14 @@ RUN, OVERLAP = 12, 4  # messages of a sender's run read together at most; shared
 
 
 def _second_opinion(
-    messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int]
+    messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int], sexual: bool
 ) -> Finding | None:
     """The language model's finding (detect/language.py): it quotes the sentence whose words
     weighed most, in the message that weighed most, not one of the targeted person's own
     unless they wrote them all.
     ``coerced``: the rules found a cue of coercion (else the model must be surer); ``cues``:
-    the positions of the messages where they found one."""
+    the positions of the messages where they found one; ``sexual``: they found sexual content
+    or images too (the model may then be less sure)."""
     model = language.load()
     if model is None:
         return None
@@ -71,6 +72,7 @@ def _second_opinion(
         lambda i: victim is None or alone or messages[i].sender != victim,
         coerced,
         cues,
+        sexual,
     )
     if read is None:
         return None

@@ -43,6 +43,8 @@ class LanguageModel:
     threshold_without_coercion: float = math.inf  # never, unless the model file says
     # With a cue of coercion, in a text or a conversation of at most SHORT messages.
     threshold_short: float | None = None  # the threshold, unless the model file says
+    # The same, when the rules also found a cue of sexual content or images.
+    threshold_sexual: float | None = None  # threshold_short, unless the model file says
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +115,14 @@ def opinion(
     eligible: Callable[[int], bool],
     coerced: bool = True,
     cues: Iterable[int] = (),
+    sexual: bool = False,
 ) -> Opinion | None:
     """The model's opinion when it reaches its threshold, else None.
 
     ``eligible`` says which messages may be quoted (not the targeted person's own);
     ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies;
-    with one, a short conversation or a single text is read with ``threshold_short``);
+    with one, a short conversation or a single text is read with ``threshold_short``, or
+    ``threshold_sexual`` when ``sexual``: the rules also found sexual content or images);
     ``cues`` the positions of the messages where the rules found a cue. Besides the whole
     conversation, the model reads every run of WINDOW messages around a cue: in a long chat a
     short threat weighs little against hundreds of ordinary lines.
@@ -128,6 +132,8 @@ def opinion(
     whole = threshold
     if coerced and count <= SHORT and model.threshold_short is not None:
         whole = model.threshold_short
+        if sexual and model.threshold_sexual is not None:
+            whole = model.threshold_sexual
     starts = sorted(
         {s for cue in cues for s in range(max(0, cue - WINDOW + 1), min(cue, count - WINDOW) + 1)}
     )
@@ -152,6 +158,7 @@ def parse_model(document: object, source: str) -> LanguageModel:
         threshold = float(document["threshold"])
         without = float(document.get("threshold_without_coercion", math.inf))
         short = float(document.get("threshold_short", threshold))
+        sexual = float(document.get("threshold_sexual", short))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
     if not 0.5 <= threshold < 1.0:
@@ -160,7 +167,9 @@ def parse_model(document: object, source: str) -> LanguageModel:
         raise CorruptInput(f"{source}: threshold_without_coercion must be at least the threshold")
     if not 0.5 <= short <= threshold:
         raise CorruptInput(f"{source}: threshold_short must be at least 0.5 and at most the threshold")
-    return LanguageModel(weights, bias, threshold, without, short)
+    if not 0.5 <= sexual <= short:
+        raise CorruptInput(f"{source}: threshold_sexual must be at least 0.5 and at most threshold_short")
+    return LanguageModel(weights, bias, threshold, without, short, sexual)
 
 
 @cache

@@ -49,6 +49,8 @@ CONDITIONAL = frozenset(
 # Sexual rules that infer intimacy from holding or threatening the person's images, not from
 # words that say so.
 INFERRED = frozenset({"media.images_as_leverage", "media.own_images_held", "threat.has_images"})
+# Rules of images not named as sexual: inferred from a threat to show them, or said to be ordinary.
+UNNAMED = INFERRED | {"media.ordinary"}
 # Threats to put something in front of the person's own people ("send these to all your
 # followers", "u want ur mom to see?"): in a threat with a demand, that audience is itself half
 # the sexual evidence (what else is held over someone for their family and followers to see),
@@ -322,9 +324,10 @@ def _sexual_evidence(
 
 
 # A second opinion on the wording of the conversation (see detect/language.py): given the
-# messages, the targeted person, whether the rules found a cue of coercion and the positions
-# of the messages with a cue, a finding that quotes the words that weighed most.
-SecondOpinion = Callable[[Sequence[Message], str | None, bool, Sequence[int]], Finding | None]
+# messages, the targeted person, whether the rules found a cue of coercion, the positions of
+# the messages with a cue, and whether they found sexual content or images, a finding that
+# quotes the words that weighed most.
+SecondOpinion = Callable[[Sequence[Message], str | None, bool, Sequence[int], bool], Finding | None]
 
 
 def assess_hits(
@@ -398,7 +401,9 @@ def assess_hits(
     # talk (a groomer's chat) would give it too many chances to be wrong.
     cues = sorted({f.position for f in found if f.finding.stage in LEVER and f.finding.stage in reached})
     if not sextortion and asked and second_opinion is not None:
-        read = second_opinion(messages, victim, coerced, cues)
+        # With sexual content or images named as such, the model may be less sure.
+        explicit = any(f.finding.stage in SEXUAL_CUES and f.kind not in UNNAMED for f in found)
+        read = second_opinion(messages, victim, coerced, cues, explicit)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
             found.append(_Found(read, position, False, False, read.rule))
