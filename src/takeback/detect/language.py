@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 
 from takeback.errors import CorruptInput
 
@@ -69,10 +69,7 @@ def grams(folded: str) -> list[str]:
     training ("nudez", "nudess", "vidz") weigh like the words it shares them with.
     """
     words = folded.split()
-    found = words + [f"{a} {b}" for a, b in pairwise(words)]
-    for word in words:
-        found.extend(letter_runs(word))
-    return found
+    return [*words, *map(" ".join, pairwise(words)), *chain.from_iterable(map(letter_runs, words))]
 
 
 @lru_cache(maxsize=1 << 16)
