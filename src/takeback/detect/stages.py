@@ -128,8 +128,15 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
             near in about_at and messages[near].sender == message.sender
             for near in range(position - ABOUT_REACH, position + ABOUT_REACH + 1)
         )
+        # Suicide or self-harm named as absent or as another's ("denied thoughts of self-harm",
+        # "died by suicide") is not a crisis in the word alone. Advice and news around it are:
+        # a victim's "this is blackmail" must not hide their "i keep thinking about suicide".
+        unsaid = any(h.rule.id.startswith("crisis.not_their_own") for h in message_hits)
         for hit in message_hits:
             if about and hit.rule.stage in STAGES:
+                continue
+            kind = hit.rule.id.removesuffix(f"_{hit.rule.language}")
+            if kind == "crisis.not_their_own" or (unsaid and kind == "crisis.mention"):
                 continue
             finding = Finding(
                 rule=hit.rule.id,
@@ -140,7 +147,6 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
                 weight=hit.rule.weight,
                 sender=message.sender,
             )
-            kind = hit.rule.id.removesuffix(f"_{hit.rule.language}")
             found.append(_Found(finding, position, hit.rule.sexual, hit.rule.by_victim, kind))
     return found
 
