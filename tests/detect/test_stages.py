@@ -161,9 +161,16 @@ def test_every_finding_says_why() -> None:
         (chat("Ava: I failed everything. I can't go on", "Grace: I'm calling you now"), True, "high"),
         (chat("Ava: I'm dying to see the new film"), False, "none"),
         (chat("Ava: i want to end it all"), True, "high"),
+        # The word alone where a note says it is absent, or news that it was another's: no crisis.
+        (chat("Worker: Caller calm throughout, denied thoughts of self-harm when asked."), False, "none"),
+        (chat("News: The family of a boy who died by suicide read a statement in court."), False, "none"),
+        # ...but the same word said of oneself, and words of wanting to die beside a denial, are.
+        (chat("Ava: no one knows i self harm"), True, "high"),
+        (chat("Ava: im not suicidal i just keep thinking about not being here anymore"), True, "high"),
     ],
     ids=["victim in crisis", "offender says kill yourself", "crisis without sextortion",
-         "a figure of speech", "one line"],
+         "a figure of speech", "one line", "denied in a case note", "news", "said of oneself",
+         "wish to die beside a denial"],
 )
 def test_crisis_is_the_victims_words(conversation: Conversation, crisis: bool, risk: str) -> None:
     assessment = assess(conversation)
