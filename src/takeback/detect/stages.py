@@ -76,6 +76,7 @@ LEVERAGE = (
     "payment_demand.more_images",
     "media.images_as_leverage",
     "media.own_images_held",
+    "media.undressed_edit",
 )
 
 SUMMARIES = {
