@@ -208,8 +208,13 @@ def report_labelled(
         "unseen-20": "written blind in session 7; measured once: 91/100, 2/40; validation since",
         "unseen-21": "written blind in session 7 (oblique); measured once: 84/100, 0/40; validation since",
         "unseen-22": "written blind in session 7 (adults); measured once: 94/100, 3/40; validation since",
-        "unseen-23": "written blind late in session 7 (common cases); measured once, last: 97/100, 4/40",
-        "unseen-24": "written blind late in session 7 (those who help); measured once, last: 89/100, 4/40",
+        "unseen-23": "written blind late in session 7 (common cases): 97/100, 4/40; validation since",
+        "unseen-24": "written blind late in session 7 (those who help): 89/100, 4/40; validation since",
+        "unseen-25": "written blind in session 8 (young teens, peers): 94/100, 2/40; validation since",
+        "unseen-26": "written blind in session 8 (offenders' voices in bulk): 93/100, 2/40; validation since",
+        "unseen-27": "written blind in session 8 (screenshots as OCR text): 88/100, 2/40; validation since",
+        "unseen-28": "written blind in session 8 (mass scams and lookalikes): 95/100, 2/40; validation since",
+        "unseen-29": "written blind in session 8 (plain, representative): 94/100, 2/40; validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -264,7 +269,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 25)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 30)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
