@@ -131,7 +131,7 @@ def _windows(text: str | bytes) -> list[int]:
 
 
 # Where a regex's first match in a text from a position is: (start, end) in bytes, or None.
-Finder = Callable[[bytes, int], "tuple[int, int] | None"]
+Finder = Callable[[bytes, int], tuple[int, int] | None]
 _UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
 
 
@@ -167,7 +167,7 @@ class Engine:
         # only as text needs it (the scan's resident memory was the same), so the bound is high.
         self._set = re2.Set.SearchSet(_options(1 << 30))
         self._regexes: list[Finder | None] = []  # per rule: its patterns as one regex, or None
-        self._parts: list[tuple[Finder, ...]] = []  # per rule: one regex per all_of part
+        self._parts: list[tuple[Finder, ...]] = []  # per rule: one regex for each all_of part
         # What each Set entry stands for: (rule index, -1) for a rule's patterns,
         # (rule index, part) for one part of an all_of rule; a part shared by several rules
         # ("the person's images", "a condition or a price") is one entry, searched once.
