@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+import re2
 
 from takeback.detect import engine
+from takeback.detect.engine import _finder, _places
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,19 @@ def test_a_signal_across_a_window_edge_is_found_once() -> None:
     text = "a" * 65_000 + " ok so i will send it to your family " + "b " * 1_000
     hits = [h for h in engine().hits(text) if h.rule.id == "threat.distribute"]
     assert len(hits) == 1 and hits[0].quote == "i will send it to your family"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (rb"\bpay (?:me )?\d+", b"ok pay me 300 now or pay 50 later, pay 20"),
+        (rb"x*", b"axxb"),  # empty matches move on by one, as finditer does
+        (rb"nothing", b"pay me 300"),
+    ],
+)
+def test_finding_directly_gives_what_the_wrapper_gives(pattern: bytes, text: bytes) -> None:
+    # The direct call into google-re2 and the fallback through a regex's search() agree with
+    # finditer, the places _near reads.
+    expected = [m.span() for m in re.finditer(pattern, text)]
+    assert _places(_finder(re2.compile(pattern)), text) == expected
+    assert _places(_finder(re.compile(pattern)), text) == expected
