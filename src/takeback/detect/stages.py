@@ -51,6 +51,7 @@ CONDITIONAL = frozenset(
 INFERRED = frozenset({"media.images_as_leverage", "media.own_images_held", "threat.has_images"})
 # Rules of images not named as sexual: inferred from a threat to show them, or said to be ordinary.
 UNNAMED = INFERRED | {"media.ordinary"}
+NOT_THEIR_OWN = "crisis.not_their_own"  # suicide or self-harm named as absent or as another's
 # Threats to put something in front of the person's own people ("send these to all your
 # followers", "u want ur mom to see?"): in a threat with a demand, that audience is itself half
 # the sexual evidence (what else is held over someone for their family and followers to see),
@@ -129,15 +130,16 @@ def _findings(messages: Sequence[Message], hits: Sequence[Sequence[Hit]]) -> lis
             near in about_at and messages[near].sender == message.sender
             for near in range(position - ABOUT_REACH, position + ABOUT_REACH + 1)
         )
-        # Suicide or self-harm named as absent or as another's ("denied thoughts of self-harm",
-        # "died by suicide") is not a crisis in the word alone. Advice and news around it are:
-        # a victim's "this is blackmail" must not hide their "i keep thinking about suicide".
-        unsaid = any(h.rule.id.startswith("crisis.not_their_own") for h in message_hits)
         for hit in message_hits:
             if about and hit.rule.stage in STAGES:
                 continue
             kind = hit.rule.id.removesuffix(f"_{hit.rule.language}")
-            if kind == "crisis.not_their_own" or (unsaid and kind == "crisis.mention"):
+            # Suicide or self-harm named as absent or as another's ("denied thoughts of
+            # self-harm", "died by suicide") is not a crisis in the word alone. Advice and news
+            # around it are: a victim's "this is blackmail" must not hide "i think about suicide".
+            if kind == NOT_THEIR_OWN or (
+                kind == "crisis.mention" and any(h.rule.id.startswith(NOT_THEIR_OWN) for h in message_hits)
+            ):
                 continue
             finding = Finding(
                 rule=hit.rule.id,
