@@ -102,7 +102,9 @@ THRESHOLD_SHORT = 0.75
 # sextortion items were found and no more of their 475 hard negatives, nor of the SMS, phishing,
 # grooming or training negatives, were called sextortion. Without the sexual cue, 0.65 found 8
 # more for 13 more false positives (non-sexual blackmail, "pay me back or I post the video").
-THRESHOLD_SEXUAL = 0.65
+# From 0.65 to 0.6 in session 9, on the same sets and unseen-25 to 29: 7 more of their 1,641
+# sextortion items found, no more of any negatives (at 0.55: 2 more found, 4 more false positives).
+THRESHOLD_SEXUAL = 0.6
 KEEP = 5e-4  # smaller weights are left out of the file
 
 
