@@ -215,6 +215,11 @@ def report_labelled(
         "unseen-27": "written blind in session 8 (screenshots as OCR text): 88/100, 2/40; validation since",
         "unseen-28": "written blind in session 8 (mass scams and lookalikes): 95/100, 2/40; validation since",
         "unseen-29": "written blind in session 8 (plain, representative): 94/100, 2/40; validation since",
+        "unseen-30": "written blind in session 9 (plain, representative): 94/100, 3/40; validation since",
+        "unseen-31": "written blind in session 9 (implied threats, images by context): 80/100, 1/40; validation since",
+        "unseen-32": "written blind in session 9 (long chats, late stages): 98/100, 2/40; validation since",
+        "unseen-33": "written blind in session 9 (English outside the UK and US): 94/100, 3/40; validation since",
+        "unseen-34": "written blind in session 9 (a trust-and-safety queue): 96/100, 5/40; validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -269,7 +274,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 30)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 35)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
