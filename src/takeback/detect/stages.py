@@ -78,6 +78,7 @@ LEVERAGE = (
     "media.images_as_leverage",
     "media.own_images_held",
     "media.undressed_edit",
+    "media.intimate_place",
 )
 
 SUMMARIES = {
