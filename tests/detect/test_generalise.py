@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from takeback.detect import assess, assess_text
-from takeback.model import STAGES, Conversation, Message, Source
+from takeback.model import STAGES, Conversation
+
+from .chats import chat
 
 HOLDOUT = Path(__file__).resolve().parents[2] / "benchmarks/data/holdout.jsonl"
 
@@ -86,14 +88,6 @@ def test_sextortion_in_new_words_is_found_with_its_stages(text: str, stages: set
 @pytest.mark.parametrize("text", NOT_SEXTORTION, ids=[t[:40] for t in NOT_SEXTORTION])
 def test_look_alikes_are_not_sextortion(text: str) -> None:
     assert not assess_text(text).sextortion
-
-
-def chat(*lines: str) -> Conversation:
-    messages = tuple(
-        Message(id=str(n), sender=line.partition(": ")[0], timestamp=None, text=line.partition(": ")[2])
-        for n, line in enumerate(lines, 1)
-    )
-    return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
 
 
 @pytest.mark.parametrize(

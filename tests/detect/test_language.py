@@ -13,19 +13,13 @@ import pytest
 from takeback.detect import assess, assess_text, engine, language
 from takeback.detect.stages import assess_hits
 from takeback.errors import CorruptInput
-from takeback.model import Conversation, Message, Source
+from takeback.model import Conversation, Message
+
+from .chats import chat
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bias=0.0, threshold=0.6,
                               threshold_without_coercion=0.9)
-
-
-def chat(*lines: str) -> Conversation:
-    messages = tuple(
-        Message(id=str(n), sender=line.split(": ", 1)[0], timestamp=None, text=line.split(": ", 1)[1])
-        for n, line in enumerate(lines, 1)
-    )
-    return Conversation(Source("chat.txt", "0" * 64, 0, "text"), "test", None, (), messages)
 
 
 def questions(conversation: Conversation) -> list[tuple[bool, Sequence[int], bool]]:
@@ -230,7 +224,7 @@ def test_when_the_targeted_person_wrote_every_message_their_words_are_quoted(
     alone = chat("Jo: he says he will post it if i dont pay", "Jo: what do i do")
     assessment = assess(alone)
     assert assessment.victim == "Jo" and assessment.sextortion
-    assert [f.message_id for f in assessment.findings if f.rule == language.RULE] == ["1"]
+    assert [f.message_id for f in assessment.findings if f.rule == language.RULE] == ["m1"]
     # With someone else in the chat, the other person's words are quoted.
     two = chat("Jo: he says he will post it if i dont pay", "Sam: what do i do")
-    assert [f.message_id for f in assess(two).findings if f.rule == language.RULE] == ["2"]
+    assert [f.message_id for f in assess(two).findings if f.rule == language.RULE] == ["m2"]

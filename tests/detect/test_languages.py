@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from takeback.detect import assess, assess_text, engine
-from takeback.model import Conversation, Message, Source
+
+from .chats import chat
 
 SEXTORTION = [
     ("es", "Tengo tu video desnuda. Paga 500 euros por Bizum o se lo mando a toda tu familia"),
@@ -116,14 +117,6 @@ def test_crisis_words_in_other_languages_set_crisis(language: str, text: str) ->
     assessment = assess_text(text, language_model=False)
     assert assessment.crisis
     assert any(f.rule == f"crisis.suicide_{language}" for f in assessment.findings)
-
-
-def chat(*lines: str) -> Conversation:
-    messages = tuple(Message(id=f"m{n}", sender=line.partition(": ")[0], text=line.partition(": ")[2],
-                             timestamp=None)
-                     for n, line in enumerate(lines))
-    return Conversation(source=Source("chat.txt", "0" * 64, 0, "text"), platform="test",
-                        title=None, participants=(), messages=messages)
 
 
 def test_rules_in_other_languages_play_the_part_of_their_english_kind() -> None:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 
 import pytest
 
 from takeback.detect import assess, assess_text
 from takeback.detect.stages import WINDOW
-from takeback.model import Assessment, Attachment, Conversation, Message, Source
+from takeback.model import Assessment, Attachment, Conversation, Message
 
-START = datetime(2026, 3, 14, 21, 0, tzinfo=UTC)
+from .chats import START
+from .chats import chat as timeless
 
-
-def chat(*lines: str, seconds: int = 60) -> Conversation:
-    """A conversation from 'Name: text' lines, one message every ``seconds``."""
-    messages = []
-    for number, line in enumerate(lines):
-        sender, _, text = line.partition(": ")
-        messages.append(Message(id=f"m{number + 1}", sender=sender, text=text,
-                                timestamp=START + timedelta(seconds=seconds * number)))
-    return Conversation(source=Source("chat.txt", "0" * 64, 0, "text"), platform="test",
-                        title=None, participants=(), messages=tuple(messages))
+chat = partial(timeless, seconds=60)  # one message a minute
 
 
 SEXTORTION = chat(
