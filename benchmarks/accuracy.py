@@ -220,6 +220,11 @@ def report_labelled(
         "unseen-32": "written blind in session 9 (long chats, late stages): 98/100, 2/40; validation since",
         "unseen-33": "written blind in session 9 (English outside the UK and US): 94/100, 3/40; validation since",
         "unseen-34": "written blind in session 9 (a trust-and-safety queue): 96/100, 5/40; validation since",
+        "unseen-35": "written blind in session 9 (plain, representative), measured once at its end: 92/100, 1/40",
+        "unseen-36": "written blind in session 9 (plain, a hotline and a school), measured once at its end: 94/100, 2/40",
+        "unseen-37": "written blind in session 9 (teenagers in their own words), measured once at its end: 94/100, 2/40",
+        "unseen-38": "written blind in session 9 (adults), measured once at its end: 94/100, 1/40",
+        "unseen-39": "written blind in session 9 (an analyst's bulk scan), measured once at its end: 94/100, 2/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -274,7 +279,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 35)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 40)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
