@@ -220,11 +220,16 @@ def report_labelled(
         "unseen-32": "written blind in session 9 (long chats, late stages): 98/100, 2/40; validation since",
         "unseen-33": "written blind in session 9 (English outside the UK and US): 94/100, 3/40; validation since",
         "unseen-34": "written blind in session 9 (a trust-and-safety queue): 96/100, 5/40; validation since",
-        "unseen-35": "written blind in session 9 (plain, representative), measured once at its end: 92/100, 1/40",
-        "unseen-36": "written blind in session 9 (plain, a hotline and a school), measured once at its end: 94/100, 2/40",
-        "unseen-37": "written blind in session 9 (teenagers in their own words), measured once at its end: 94/100, 2/40",
-        "unseen-38": "written blind in session 9 (adults), measured once at its end: 94/100, 1/40",
-        "unseen-39": "written blind in session 9 (an analyst's bulk scan), measured once at its end: 94/100, 2/40",
+        "unseen-35": "written blind in session 9 (plain, representative), measured once: 92/100, 1/40; validation since",
+        "unseen-36": "written blind in session 9 (plain, a hotline and a school), measured once: 94/100, 2/40; validation since",
+        "unseen-37": "written blind in session 9 (teenagers in their own words), measured once: 94/100, 2/40; validation since",
+        "unseen-38": "written blind in session 9 (adults), measured once: 94/100, 1/40; validation since",
+        "unseen-39": "written blind in session 9 (an analyst's bulk scan), measured once: 94/100, 2/40; validation since",
+        "unseen-40": "written blind late in session 9 (victims, representative), measured once, last: 99/100, 3/40",
+        "unseen-41": "written blind late in session 9 (parents, teachers, siblings), measured once, last: 97/100, 2/40",
+        "unseen-42": "written blind late in session 9 (offenders' scripts in 2026), measured once, last: 95/100, 4/40",
+        "unseen-43": "written blind late in session 9 (English as a second language), measured once, last: 96/100, 3/40",
+        "unseen-44": "written blind late in session 9 (the messy middle of chats), measured once, last: 95/100, 2/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -279,7 +284,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 40)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 45)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
