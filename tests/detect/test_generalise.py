@@ -115,3 +115,21 @@ def test_the_holdout_file_is_well_formed() -> None:
         assert ("text" in item) != ("messages" in item)
         assert set(item["stages"]) <= set(STAGES)
         assert all(m["text"] and "sender" in m for m in item.get("messages", []))
+
+
+@pytest.mark.parametrize(
+    ("text", "sextortion"),
+    [
+        ("Caller: male, 17. Sent a nude. Offender then sent a screenshot of his follower list and "
+         "demanded $300 via Cash App, threatening to send the images to his family.", True),
+        ("Offenders then threaten to send the nude to your family and demand $300. Never pay.", False),
+        ("keep ignoring me and see where your videos end up. the staff would love the ones in bed", True),
+        ("keep ignoring me and see where your videos end up. the staff would love the ones at work", False),
+    ],
+    ids=["a case note tells of one case", "advice tells of all cases", "in bed", "at work"],
+)
+def test_case_notes_and_intimate_places(text: str, sextortion: bool) -> None:
+    # A case note's "offender then sent" is not advice (its threat and demand count), while
+    # advice's "offenders then threaten" mutes what it quotes; images named by where they were
+    # taken ("the ones in bed") are sexual content named as such.
+    assert assess_text(text, language_model=False).sextortion is sextortion
