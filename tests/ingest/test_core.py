@@ -82,6 +82,16 @@ def test_plain_text_speakers(tmp_path: Path) -> None:
     assert conversation.source.sha256 and conversation.source.format == "text"
 
 
+def test_plain_text_keeps_the_times_apps_copy_in_brackets(tmp_path: Path) -> None:
+    pasted = "[21:02] Alex: hi there\n[Fri 21:03] Sam: who is this?\n[Seen] ok\nAlex: me\n"
+    [conversation] = read([write(tmp_path / "pasted.txt", pasted)]).conversations
+    assert [(m.sender, m.time_text, m.timestamp, m.text) for m in conversation.messages] == [
+        ("Alex", "21:02", None, "hi there"),
+        ("Sam", "Fri 21:03", None, "who is this?\n[Seen] ok"),
+        ("Alex", None, None, "me"),
+    ]
+
+
 def test_plain_text_without_speakers_is_one_message(tmp_path: Path) -> None:
     body = "They said they would send my photos to everyone.\nhttps://example.org: link\n"
     [conversation] = read([write(tmp_path / "note.txt", body)]).conversations

@@ -2,8 +2,10 @@
 
 When most lines look like ``Name: message`` they become messages from those
 people (lines that do not start a new message continue the one before);
-otherwise the whole text is one message from an unknown sender. Plain text
-carries no times, so timestamps are None.
+otherwise the whole text is one message from an unknown sender. A time in
+brackets before the name, as apps copy messages ("[21:02] Name: message",
+"[Fri 21:02] Name: message"), is kept as written (``time_text``); plain
+text gives no date or time zone to trust, so timestamps are None.
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ from takeback.ingest.encoding import head_text, iter_lines
 from takeback.ingest.inputs import Input
 from takeback.model import ConversationStream, Message, Participant
 
-# "Name: text" where the name is short and is not a URL scheme or a time.
-_SPEAKER = re.compile(r"^\s*(?P<name>[^\s:][^:\n]{0,38}?)\s*:\s(?P<text>.*)$")
+# "Name: text" where the name is short and is not a URL scheme or a time, after an optional
+# time in brackets with a digit in it ("[21:02] ", "[Fri 21:02] ").
+_SPEAKER = re.compile(
+    r"^\s*(?:\[(?P<time>[^\]\n]{0,20}\d[^\]\n]{0,20})\]\s*)?"
+    r"(?P<name>[^\s:\[][^:\n]{0,38}?)\s*:\s(?P<text>.*)$"
+)
 _NOT_A_NAME = re.compile(r"^(https?|ftp|mailto|tel|hxxps?)$|^\d+$", re.IGNORECASE)
 _TEXT_NAMES = (".txt", ".text")  # not .md: folders of exports carry README files
 
 
-def _speaker(line: str) -> tuple[str, str] | None:
+def _speaker(line: str) -> tuple[str, str, str | None] | None:
+    """The name, the text and the time as written of a "[time] Name: text" line."""
     match = _SPEAKER.match(line)
     if not match or _NOT_A_NAME.match(match["name"]):
         return None
-    return match["name"], match["text"]
+    return match["name"], match["text"], match["time"]
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -76,7 +83,7 @@ class PlainTextParser(Parser):
                 location=f"lines 1-{len(lines)}",
             )
             return
-        current: tuple[int, str | None, list[str]] | None = None
+        current: tuple[int, str | None, list[str], str | None] | None = None
         for number, line in enumerate(lines, start=1):
             found = _speaker(line)
             if found is None and current is not None:
@@ -85,20 +92,21 @@ class PlainTextParser(Parser):
             if current is not None:
                 yield self._message(*current)
             if found is None:  # text before the first speaker
-                current = (number, None, [line])
+                current = (number, None, [line], None)
             else:
-                name, text = found
+                name, text, time = found
                 conversation.add_participant(Participant(name=name))
-                current = (number, name, [text])
+                current = (number, name, [text], time)
         if current is not None:
             yield self._message(*current)
 
     @staticmethod
-    def _message(line: int, sender: str | None, text: list[str]) -> Message:
+    def _message(line: int, sender: str | None, text: list[str], time: str | None) -> Message:
         return Message(
             id=f"L{line}",
             sender=sender,
             timestamp=None,
+            time_text=time,
             text="\n".join(text).strip(),
             location=f"line {line}",
         )
