@@ -225,11 +225,16 @@ def report_labelled(
         "unseen-37": "blind, middle of session 9 (teenagers): 94/100, 2/40; validation since",
         "unseen-38": "blind, middle of session 9 (adults): 94/100, 1/40; validation since",
         "unseen-39": "blind, middle of session 9 (an analyst's bulk scan): 94/100, 2/40; validation since",
-        "unseen-40": "blind, end of session 9 (victims, representative), measured once, last: 99/100, 3/40",
-        "unseen-41": "blind, end of session 9 (parents, teachers, siblings), measured last: 97/100, 2/40",
-        "unseen-42": "blind, end of session 9 (offenders' 2026 scripts), measured last: 95/100, 4/40",
-        "unseen-43": "blind, end of session 9 (English as a second language), measured last: 96/100, 3/40",
-        "unseen-44": "blind, end of session 9 (the messy middle of chats), measured last: 95/100, 2/40",
+        "unseen-40": "blind, end of session 9 (victims, representative): 99/100, 3/40; validation since",
+        "unseen-41": "blind, end of session 9 (parents, teachers, siblings): 97/100, 2/40; validation since",
+        "unseen-42": "blind, end of session 9 (offenders' 2026 scripts): 95/100, 4/40; validation since",
+        "unseen-43": "blind, end of session 9 (English as a second language): 96/100, 3/40; validation since",
+        "unseen-44": "blind, end of session 9 (the messy middle of chats): 95/100, 2/40; validation since",
+        "unseen-45": "blind, start of session 10 (victims, representative): 94/100, 3/40; validation since",
+        "unseen-46": "blind, start of session 10 (a helpline's caseload): 91/100, 2/40; validation since",
+        "unseen-47": "blind, start of session 10 (young men, scripted gangs): 91/100, 4/40; validation since",
+        "unseen-48": "blind, start of session 10 (a trust-and-safety queue): 96/100, 2/40; validation since",
+        "unseen-49": "blind, start of session 10 (left unsaid): 92/100, 3/40; validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -284,7 +289,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 45)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 50)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
