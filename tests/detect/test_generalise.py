@@ -133,3 +133,21 @@ def test_case_notes_and_intimate_places(text: str, sextortion: bool) -> None:
     # advice's "offenders then threaten" mutes what it quotes; images named by where they were
     # taken ("the ones in bed") are sexual content named as such.
     assert assess_text(text, language_model=False).sextortion is sextortion
+
+
+@pytest.mark.parametrize(
+    ("text", "sextortion"),
+    [
+        ("u want the whole rugby club to see u touching urself or u want to pay?", True),
+        ("fine. ill send ur mum them vids of u in my bed from when we was together", True),
+        ("if u send 3 more like the last ones, topless, nobody has to find out anything. ur choice", True),
+        ("nobody has to know we ate the whole cake. pay me back the $5 later", False),
+        ("would be a shame if the lads' chat saw it. you still owe me £15 for the pizza", False),
+    ],
+    ids=["a question with a price", "send your mum the videos", "nobody has to find out", "cake", "karaoke"],
+)
+def test_threats_left_half_said(text: str, sextortion: bool) -> None:
+    # A question about who will see, with "or you pay", carries its demand; "send your mum the
+    # videos" is a threat without "to"; "nobody has to find out" beside a price (here more
+    # images) is the exposure left unsaid. "Nobody has to know" about cake is not.
+    assert assess_text(text, language_model=False).sextortion is sextortion

@@ -41,8 +41,10 @@ CONDITIONAL = frozenset(
     {
         "threat.conditional",
         "threat.leverage_exposure_condition",
+        "threat.nobody_has_to",
         "threat.pay_to_hide",
         "threat.reported_consequence",
+        "threat.rhetorical_price",
         "threat.you_know_what_happens",
     }
 )
