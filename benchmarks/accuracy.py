@@ -235,6 +235,11 @@ def report_labelled(
         "unseen-47": "blind, start of session 10 (young men, scripted gangs): 91/100, 4/40; validation since",
         "unseen-48": "blind, start of session 10 (a trust-and-safety queue): 96/100, 2/40; validation since",
         "unseen-49": "blind, start of session 10 (left unsaid): 92/100, 3/40; validation since",
+        "unseen-50": "blind, middle of session 10 (victims, representative): 97/100, 3/40; validation since",
+        "unseen-51": "blind, middle of session 10 (parents, teachers): 94/100, 2/40; validation since",
+        "unseen-52": "blind, middle of session 10 (offenders' words in bulk): 94/100, 1/40; validation since",
+        "unseen-53": "blind, middle of session 10 (English, second language): 94/100, 5/40; validation since",
+        "unseen-54": "blind, middle of session 10 (an analyst's queue): 92/100, 3/40; validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -289,7 +294,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 50)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 55)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
