@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+import re2
 
 from takeback.detect import engine
-from takeback.detect.normalise import Normaliser
+from takeback.detect.normalise import NEEDS_LEET, NEEDS_SQUEEZE, Normaliser
 
 FOLD = Normaliser({"🍆": "dick", "📸": "pic"})
 FRESH = Normaliser({"🍆": "dick", "📸": "pic"})
@@ -81,3 +82,23 @@ def test_quick_fold_equals_full_fold_when_no_leet_or_repeats() -> None:
     matcher = engine()
     for text in ("hello there", "don’t send it", "café 😂 ok", "ЅЕND"):
         assert matcher.normaliser.quick(text) == matcher.normaliser.fold(text).encode()
+
+
+def test_the_map_skips_leet_and_repeats_only_where_they_change_nothing() -> None:
+    # The engine tells fold_mapped a text is plain when NEEDS_LEET and NEEDS_SQUEEZE do not
+    # match its quick folding; the folding and every span must then be what the full steps give.
+    needs = re2.compile(f"{NEEDS_LEET}|{NEEDS_SQUEEZE}")
+    alphabet = "aeiostnrd0134$@.,?-'’ àéßѕ🍆\n  xxx"
+    rng = random.Random(7)
+    plain = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        if needs.search(FRESH.quick(text)):
+            continue
+        plain += 1
+        folded, offsets = FRESH.fold_mapped(text)
+        quick, quick_offsets = FOLD.fold_mapped(text, plain=True)
+        assert quick == folded
+        for start in range(len(folded)):
+            assert quick_offsets.span(start, start + 1) == offsets.span(start, start + 1)
+    assert plain > 300  # both kinds of text were drawn

@@ -194,6 +194,9 @@ class Engine:
         # The compiled set itself when google-re2 keeps it where we look (its Python wrapper
         # costs a call per text); the wrapper otherwise.
         self._set_match = getattr(getattr(self._set, "_set", None), "Match", None) or self._set.Match
+        # The last text matched() found needs only the quick folding (the Set's NEEDS_LEET and
+        # NEEDS_SQUEEZE entries did not match it), so hits() on it can skip the slower steps.
+        self._plain: str | None = None
 
     def _add(self, pattern: str, rule: int, part: int) -> Finder:
         if pattern not in self._patterns:
@@ -241,7 +244,10 @@ class Engine:
         if not found:
             return found
         if self._needs_leet in found or self._needs_squeeze in found:
+            self._plain = None
             found = self._match(self.normaliser.fold(text).encode("utf-8"))
+        else:
+            self._plain = text  # its quick folding is all of it: hits() skips steps 2 and 3
         return self._rules(found, modifiers)
 
     def hits(self, text: str, matched: Sequence[int] | None = None) -> list[Hit]:
@@ -253,7 +259,7 @@ class Engine:
             matched = self.matched(text) if text else []
         if not matched:
             return []
-        folded, offsets = self.normaliser.fold_mapped(text)
+        folded, offsets = self.normaliser.fold_mapped(text, plain=self._plain is text)
         # RE2 searches bytes fastest; offsets are turned back into characters.
         data = folded.encode("utf-8")
         ascii_only = len(data) == len(folded)

@@ -293,8 +293,12 @@ class Normaliser:
         folded = text.translate(self._table)
         return squeeze(leet(folded))
 
-    def fold_mapped(self, text: str) -> tuple[str, OffsetMap]:
-        """The folded text (the same as :meth:`fold`) and the map back to ``text``."""
+    def fold_mapped(self, text: str, plain: bool = False) -> tuple[str, OffsetMap]:
+        """The folded text (the same as :meth:`fold`) and the map back to ``text``.
+
+        ``plain``: the caller knows steps 2 and 3 leave this text as step 1 folds it (neither
+        NEEDS_LEET nor NEEDS_SQUEEZE matched :meth:`quick`'s folding), so they are skipped.
+        """
         folded_points: list[int] = []
         original_points: list[int] = []
         linear: list[bool] = []
@@ -313,7 +317,11 @@ class Normaliser:
             folded_points.append(index + 1 + shift)
             original_points.append(index + 1)
             linear.append(True)
-        folded, offsets = self._finish_mapped(text.translate(table), folded_points, original_points, linear)
+        folded = text.translate(table)
+        if plain:
+            offsets = OffsetMap(folded_points, original_points, linear, [])
+        else:
+            folded, offsets = self._finish_mapped(folded, folded_points, original_points, linear)
         self._last = (text, folded)
         return folded, offsets
 
