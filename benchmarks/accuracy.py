@@ -240,11 +240,16 @@ def report_labelled(
         "unseen-52": "blind, middle of session 10 (offenders' words in bulk): 94/100, 1/40; validation since",
         "unseen-53": "blind, middle of session 10 (English, second language): 94/100, 5/40; validation since",
         "unseen-54": "blind, middle of session 10 (an analyst's queue): 92/100, 3/40; validation since",
-        "unseen-55": "blind, end of session 10 (victims, representative), measured once, last: 99/100, 5/40",
-        "unseen-56": "blind, end of session 10 (teenagers), measured once, last: 97/100, 3/40",
-        "unseen-57": "blind, end of session 10 (adults), measured once, last: 90/100, 2/40",
-        "unseen-58": "blind, end of session 10 (mass emails and DMs), measured once, last: 96/100, 2/40",
-        "unseen-59": "blind, end of session 10 (retellings and reports), measured once, last: 99/100, 4/40",
+        "unseen-55": "blind, end of session 10 (victims, representative), measured once: 99/100, 5/40",
+        "unseen-56": "blind, end of session 10 (teenagers), measured once: 97/100, 3/40",
+        "unseen-57": "blind, end of session 10 (adults), measured once: 90/100, 2/40",
+        "unseen-58": "blind, end of session 10 (mass emails and DMs), measured once: 96/100, 2/40",
+        "unseen-59": "blind, end of session 10 (retellings and reports), measured once: 99/100, 4/40",
+        "unseen-60": "blind, end of session 10 (victims, representative), measured once, last: 98/100, 1/40",
+        "unseen-61": "blind, end of session 10 (long chats), measured once, last: 96/100, 1/40",
+        "unseen-62": "blind, end of session 10 (threats left unsaid), measured once, last: 85/100, 1/40",
+        "unseen-63": "blind, end of session 10 (English outside UK, US), measured once, last: 93/100, 2/40",
+        "unseen-64": "blind, end of session 10 (parents, teachers), measured once, last: 97/100, 5/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -299,7 +304,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 60)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 65)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
