@@ -250,6 +250,11 @@ def report_labelled(
         "unseen-62": "blind, end of session 10 (threats left unsaid), measured once, last: 85/100, 1/40",
         "unseen-63": "blind, end of session 10 (English outside UK, US), measured once, last: 93/100, 2/40",
         "unseen-64": "blind, end of session 10 (parents, teachers), measured once, last: 97/100, 5/40",
+        "unseen-65": "blind, start of session 11 (victims, representative), session 10's code: 94/100, 1/40",
+        "unseen-66": "blind, start of session 11 (a helpline worldwide), session 10's code: 94/100, 4/40",
+        "unseen-67": "blind, start of session 11 (long chats), session 10's code: 91/100, 5/40",
+        "unseen-68": "blind, start of session 11 (a moderation queue), session 10's code: 92/100, 4/40",
+        "unseen-69": "blind, start of session 11 (adults), session 10's code: 96/100, 3/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -304,7 +309,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 65)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 70)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
