@@ -9,6 +9,9 @@ Prints, per corpus, the share of items where detection said what it should:
   sexualisation, image_request) should be found in nearly all of them; none is
   sextortion (there is no threat or demand), so ``sextortion`` is counted too;
 - SMS Spam Collection (5,574 real texts, none sextortion): false-positive rate;
+- long chats: the SMS texts in order as chats of 200 and 1,000 lines between two
+  people (none sextortion), and the chats of the newest blind sets with 40 and
+  200 of those lines before them (a threat late in a long export);
 - a real sextortion webcam/bitcoin email: detected or not;
 - real phishing and spam emails (none sextortion): false-positive rate;
 - the labelled set (benchmarks/data/labelled.jsonl): recall of ``sextortion``
@@ -94,12 +97,12 @@ def grooming(path: Path) -> Iterator[tuple[str, Conversation]]:
             yield name, conversation(messages, name)
 
 
-def sms(path: Path) -> Iterator[str]:
+def sms(path: Path, labels: tuple[str, ...] = ("ham", "spam")) -> Iterator[str]:
     with path.open(encoding="utf-8", errors="replace") as lines:
         next(lines)  # header
         for line in lines:
             label, _, text = line.rstrip("\n").partition("\t")
-            if label in ("ham", "spam"):
+            if label in labels:
                 yield text
 
 
@@ -350,6 +353,8 @@ def main() -> int:
                 if a.sextortion or a.risk != "none":
                     print(f"    [{a.risk}{' SEXTORTION' if a.sextortion else ''}] {a.stages} {text[:150]!r}")
 
+        report_long(list(sms(sms_path, ("ham",))), [path for path in args.holdout if path.name in LONG_SETS])
+
     scam = corpora / "email/webcam-bitcoin-scam.eml"
     if scam.exists():
         a = assess_text(email_text(scam))
@@ -374,6 +379,43 @@ def main() -> int:
         if path.exists():
             report_file(path, name, args.show)
     return 0
+
+
+LONG_SETS = {f"unseen{n}.jsonl" for n in range(60, 65)}
+
+
+def report_long(texts: list[str], paths: list[Path]) -> None:
+    """Real SMS texts as long chats between two people, alone and before labelled chats.
+
+    Weeks of a real export hold sexual talk, sums of money and stray words of threat far
+    apart; a threat said late must still be found among them.
+    """
+    print("\nlong chats: real SMS texts (not spam) in order, between two people (none sextortion)")
+    for size in (200, 1000):
+        chats = [texts[start : start + size] for start in range(0, len(texts) - size + 1, size)]
+        flagged = sum(
+            assess(conversation([Message(id=str(n), sender="AB"[n % 2], timestamp=None, text=text)
+                                 for n, text in enumerate(chat)], f"sms-{size}")).sextortion
+            for chat in chats
+        )
+        print(f"  chats of {size:>4} lines, false positives   {rate(flagged, len(chats))}")
+    items = [item for path in paths for item in labelled(path) if item["kind"] == "conversation"]
+    for size in (0, 40, 200):
+        found = wrong = positives = negatives = 0
+        for number, item in enumerate(items):
+            lines = chat_lines(str(item["text"]))
+            if lines is None:
+                continue
+            names = [*dict.fromkeys(line["sender"] for line in lines), "Me"][:2]
+            start = number * 37 % (len(texts) - size)
+            before = [f"{names[n % 2]}: {text}" for n, text in enumerate(texts[start : start + size])]
+            said = labelled_assessment(dict(item, text="\n".join([*before, str(item["text"])]))).sextortion
+            positives += bool(item["sextortion"])
+            negatives += not item["sextortion"]
+            found += said and bool(item["sextortion"])
+            wrong += said and not item["sextortion"]
+        print(f"  {', '.join(sorted(p.stem for p in paths))} chats after {size:>3} lines: "
+              f"recall {rate(found, positives)}, false positives {rate(wrong, negatives)}")
 
 
 def report_file(path: Path, name: str, show: bool) -> None:

@@ -103,6 +103,14 @@ def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
     assert language.opinion(TINY, texts[25 : 25 + language.WINDOW], lambda i: True, cues=[5]) is not None
 
 
+def test_a_long_chat_is_read_only_around_its_cues_never_whole() -> None:
+    # Read whole, a chat of hundreds of lines gives the model too many words to be sure of.
+    texts = ["ur sister"] * (language.SHORT + 1)
+    assert language.opinion(TINY, texts[: language.SHORT], lambda i: True) is not None
+    assert language.opinion(TINY, texts, lambda i: True) is None
+    assert language.opinion(TINY, texts, lambda i: True, cues=[language.SHORT]) is not None
+
+
 @pytest.mark.parametrize(
     ("document", "problem"),
     [

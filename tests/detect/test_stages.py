@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 
 from takeback.detect import assess, assess_text
-from takeback.detect.stages import WINDOW
+from takeback.detect.stages import LOCAL, WINDOW
 from takeback.model import Assessment, Attachment, Conversation, Message
 
 from .chats import START
@@ -183,6 +183,17 @@ def test_weak_threat_cues_far_apart_do_not_add_up() -> None:
     far = chat("A: i still have a picture of you", *filler, "A: your mom will see it")
     assert "threat" in assess(near).stages
     assert "threat" not in assess(far).stages
+
+
+def test_in_a_long_chat_sexual_talk_far_from_a_threat_is_not_its_leverage() -> None:
+    # Weeks of a couple's messages: sexual talk early, a quarrel about money much later.
+    ordinary = [f"{'AB'[n % 2]}: see you at the station at {n % 12 + 1}" for n in range(LOCAL + 10)]
+    sexting = ["A: you look so sexy naked", "B: send me a nude then"]
+    quarrel = "B: pay me back the 200 you owe me or i tell your dad"
+    assert not assess(chat(*sexting, *ordinary, quarrel)).sextortion
+    # The same threat with images held next to it is sextortion, however long the chat.
+    held = ["B: i kept the nudes you sent me", "B: pay 200 or your dad gets them"]
+    assert assess(chat(*sexting, *ordinary, *held)).sextortion
 
 
 def test_a_burst_of_messages_after_a_threat_is_pressure() -> None:

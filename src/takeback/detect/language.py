@@ -10,8 +10,9 @@ words, word pairs and letter runs of the folded text, trained by
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
 
-It reads the whole conversation and, in a long one, each run of a few messages around a
-cue. It never decides alone: it is asked only when the rules found a cue, and must be surer
+It reads a text or a short conversation whole, and a long one (over ``SHORT`` messages)
+only in runs of a few messages around each threat or demand the rules recognised. It never
+decides alone: it is asked only when the rules found a cue, and must be surer
 (``threshold_without_coercion``) when that cue is only of sexual content, images
 or self-harm and not of coercion. What it found is a finding like the others,
 quoting the words that weighed most, so a person can see why.
@@ -120,9 +121,9 @@ def opinion(
     ``coerced`` whether the rules found a cue of coercion (else the higher threshold applies;
     with one, a short conversation or a single text is read with ``threshold_short``, or
     ``threshold_sexual`` when ``sexual``: the rules also found sexual content or images);
-    ``cues`` the positions of the messages where the rules found a cue. Besides the whole
-    conversation, the model reads every run of WINDOW messages around a cue: in a long chat a
-    short threat weighs little against hundreds of ordinary lines.
+    ``cues`` the positions of the messages where the rules found a cue. Besides the whole of a
+    conversation of at most SHORT messages, the model reads every run of WINDOW messages around
+    a cue: in a long chat a short threat weighs little against hundreds of ordinary lines.
     """
     threshold = model.threshold if coerced else model.threshold_without_coercion
     count = len(folded_texts)
@@ -134,7 +135,10 @@ def opinion(
     starts = sorted(
         {s for cue in cues for s in range(max(0, cue - WINDOW + 1), min(cue, count - WINDOW) + 1)}
     )
-    spans = [(0, count, whole)] + [(s, s + WINDOW, threshold) for s in starts if count > WINDOW]
+    # A long chat is read only in those runs: read whole, hundreds of ordinary lines give the
+    # model too many words to be sure of (none of its training examples is that long).
+    spans = [(0, count, whole)] if count <= SHORT else []
+    spans += [(s, s + WINDOW, threshold) for s in starts if count > WINDOW]
     for start, end, needed in spans:
         p = probability(model, features(folded_texts[start:end]))
         if p < needed:

@@ -10,8 +10,9 @@ or a demand. docs/detection.md explains the risk levels.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -22,6 +23,9 @@ from takeback.model import STAGES, Assessment, Finding, Message, StageReached
 REACHED = 1.0 - 1e-9  # weights add up to 1 (float sums such as 0.7 + 0.3 land just below)
 HALF = 0.5 - 1e-9
 WINDOW = 30  # messages: how far apart weak cues of threats, demands and pressure may be
+# Messages: how near the sexual evidence, the threat and the demand must be to one another
+# in a long chat (see _local).
+LOCAL = 30
 COERCION = frozenset({"threat", "payment_demand", "pressure", "escalation", "email_scam"})
 # Stages of a threat or a demand itself, not pressure ("don't tell anyone" is grooming's too).
 LEVER = COERCION - {"pressure"}
@@ -335,6 +339,47 @@ def _sexual_evidence(
     return evidence, leverage
 
 
+def _verdict(
+    messages: Sequence[Message], found: Sequence[_Found], reached: dict[str, int], offender: str | None
+) -> bool:
+    """Whether these findings, with the stages they reach, show sextortion: sexual leverage
+    with a threat or a demand."""
+    threat = "threat" in reached
+    demand = "payment_demand" in reached
+    pressure = "pressure" in reached or "escalation" in reached
+    evidence, leverage = _sexual_evidence(messages, found, offender, reached.get("threat"))
+    # Half the sexual evidence (the person's own pictures or video threatened, a photo they
+    # sent) is enough when a threat comes with a demand or with pressure: that is the shape
+    # of sextortion, whatever words name the images.
+    # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
+    conditional = any(f.kind in CONDITIONAL for f in found)
+    # Images the conversation itself calls ordinary ("the karaoke video") need clear sexual words.
+    ordinary = any(f.kind == "media.ordinary" for f in found)
+    sexual = evidence >= REACHED or (
+        evidence >= HALF and threat and (demand or pressure or conditional) and not ordinary
+    )
+    # A demand with clear sexual evidence, part of it the person's own images, is sextortion
+    # even when the threat is only implied ("I have your nudes. $300 on cashapp"); a price
+    # for someone's own content ("subscribe for $4.99") is not leverage.
+    held = evidence >= REACHED and leverage >= HALF
+    return sexual and (threat or (demand and (pressure or "email_scam" in reached or held)))
+
+
+def _local(found: Sequence[_Found]) -> Iterator[list[_Found]]:
+    """The findings within LOCAL messages of each threat or demand (a cue of one, of any
+    weight): in a long chat the sexual evidence, the threat and the demand must be near each
+    other to be one act of sextortion. Months of a couple's messages hold sexual talk, sums of
+    money and stray words of threat ("people see") far apart."""
+    ordered = sorted(found, key=lambda f: f.position)
+    positions = [f.position for f in ordered]
+    last = -1
+    for item in ordered:
+        if item.finding.stage not in LEVER or item.kind in FRAGMENTS or item.position == last:
+            continue
+        last = item.position
+        yield ordered[bisect_left(positions, last - LOCAL) : bisect_right(positions, last + LOCAL)]
+
+
 # A second opinion on the wording of the conversation (see detect/language.py): given the
 # messages, the targeted person, whether the rules found a cue of coercion, the positions of
 # the messages with a cue, and whether they found sexual content or images, a finding that
@@ -380,22 +425,10 @@ def assess_hits(
     demand = "payment_demand" in reached
     pressure = "pressure" in reached or "escalation" in reached
     email_scam = "email_scam" in reached
-    evidence, leverage = _sexual_evidence(messages, found, offender, reached.get("threat"))
-    # Half the sexual evidence (the person's own pictures or video threatened, a photo they
-    # sent) is enough when a threat comes with a demand or with pressure: that is the shape
-    # of sextortion, whatever words name the images.
-    # An "or else" threat carries its own demand ("come back or your boyfriend gets them").
-    conditional = any(f.kind in CONDITIONAL for f in found)
-    # Images the conversation itself calls ordinary ("the karaoke video") need clear sexual words.
-    ordinary = any(f.kind == "media.ordinary" for f in found)
-    sexual = evidence >= REACHED or (
-        evidence >= HALF and threat and (demand or pressure or conditional) and not ordinary
-    )
-    # A demand with clear sexual evidence, part of it the person's own images, is sextortion
-    # even when the threat is only implied ("I have your nudes. $300 on cashapp"); a price
-    # for someone's own content ("subscribe for $4.99") is not leverage.
-    held = evidence >= REACHED and leverage >= HALF
-    sextortion = sexual and (threat or (demand and (pressure or email_scam or held)))
+    if len(messages) <= LOCAL + 1:
+        sextortion = _verdict(messages, found, reached, offender)
+    else:
+        sextortion = any(_verdict(messages, part, _reached(part), offender) for part in _local(found))
     # Asked on any cue of coercion, even one too weak to reach its stage alone: offenders'
     # fragments ("ur mom" / "fb" / "250") are what the rules find least. A sum of money within
     # BESIDE messages of sexual content or images ("them snaps u sent me naked" / "lmk when u
