@@ -32,6 +32,12 @@ FRESH = Normaliser({"🍆": "dick", "📸": "pic"})
         ("at 5pm on the 1st, 4k views, 70s, 4u", "at 5pm on the 1st  4k views  70s  4u"),  # numbers and units
         ("sooooo cuuute!!!", "soo cuute   "),
         ("İstanbul ΑΒΓ", "istanbul aby"),
+        # Words spelled out letter by letter, with one separator throughout.
+        ("ur n.u.d.3.s r saved", "ur nudes r saved"),
+        ("N-U-D-E-S, n. u. d. e. s, c_a_s_h", "nudes  nudes  cash"),
+        ("send it on P a y P a l", "send it on paypal"),
+        # Not spelled out: three single words (a common sentence), a countdown, initials.
+        ("u r a liar, 5 4 3 2 1, at 7 a.m.", "u r a liar  5 4 3 2 1  at 7 a m "),
         ("", ""),
     ],
 )
@@ -50,6 +56,9 @@ def test_fold(text: str, folded: str) -> None:
         ("i don’t care", "dont", "don’t"),
         ("Straße", "strasse", "Straße"),
         ("ǅemal ﬁne", "fine", "ﬁne"),
+        ("ur n.u.d.3.s r saved", "nudes", "n.u.d.3.s"),
+        ("ur n.u.d.3.s r saved", "saved", "saved"),
+        ("i have ur n. u. d. e. s 🍆", "dick", "🍆"),
     ],
 )
 def test_a_folded_word_maps_back_to_the_original_characters(text: str, word: str, original: str) -> None:
@@ -60,7 +69,7 @@ def test_a_folded_word_maps_back_to_the_original_characters(text: str, word: str
 
 
 def test_fold_and_fold_mapped_always_agree_and_spans_stay_inside_the_text() -> None:
-    alphabet = "aeiostnrd0134$@.,?-'’`\u200bàéÄßﬁ🍆📸ѕеΑ\n  xxx"
+    alphabet = "aeiostnrd0134$@.,?-_*'’`\u200bàéÄßﬁ🍆📸ѕеΑ\n  xxx"
     rng = random.Random(5)
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))

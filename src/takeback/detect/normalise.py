@@ -11,7 +11,9 @@ in place of words. Rules see one form instead:
    is not a letter, digit or one of ``$ £ € ₹ ₦ ¥ @ # % & / _`` becomes a space
    (one for one, so "pay, or else!!" reads "pay  or else  "; rule patterns
    treat a space as "one or more spaces");
-2. leet: digits and ``@ $`` inside a word read as letters ("n00dz" -> "noodz",
+2. spelled out and leet: a word spelled out letter by letter to dodge filters
+   is joined ("n.u.d.e.s", "P a y P a l" -> "nudes", "paypal");
+   digits and ``@ $`` inside a word read as letters ("n00dz" -> "noodz",
    "s3x" -> "sex") while "48 hours", "$500" and "24hrs" keep their digits;
 3. repeats: a letter written three or more times in a row is squeezed to two
    ("pleeease" -> "pleease").
@@ -203,10 +205,18 @@ _UNIT = re.compile(
 )
 _REPEAT = re.compile(r"([a-z])\1\1+")
 _SPECIAL = re.compile(r"[^\x00-\x26\x28-\x5f\x61-\x7f]")  # not ASCII, or an apostrophe
+# A word spelled out letter by letter to dodge filters: four or more single letters or digits
+# with the same separator between each ("n.u.d.3.s", "n u d e s", "c_a_s_h", "n. u. d. e. s"), at
+# least three of them letters ("5 4 3 2 1" is a countdown). Read in the original text, where
+# "n.u.d.e.s r" still shows that the "r" is a word of its own. (Three are common words: "u r a".)
+_SPELLED = re.compile(r"(?<![^\W_])[a-zA-Z0-9](\. |[ .\-*_~+|])[a-zA-Z0-9](?:\1[a-zA-Z0-9]){2,}(?![^\W_])")
 
 # RE2 patterns (for the engine's Set) that match whenever steps 2 and 3 could
 # change the text: supersets of the Python patterns above.
-NEEDS_LEET = r"[a-z][013457@$]+[a-z]|[a-z]{3}[0135]|\$[a-z]{2}|\b[013457][a-z013457@$]*[a-z]"
+NEEDS_LEET = (
+    r"[a-z][013457@$]+[a-z]|[a-z]{3}[0135]|\$[a-z]{2}|\b[013457][a-z013457@$]*[a-z]"
+    r"|[a-z0-9](?:(?: {1,2}|_)[a-z0-9]){3}"
+)
 NEEDS_SQUEEZE = "|".join(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -217,6 +227,17 @@ def _leet_run(match: re.Match[str]) -> str:
 def _leet_word(match: re.Match[str]) -> str:
     word = match.group()
     return word if _UNIT.fullmatch(word) else word.translate(_LEET)
+
+
+def _joined(run: re.Match[str]) -> str:
+    word = run.group()
+    return word.replace(run.group(1), "") if sum(char.isalpha() for char in word) >= 3 else word
+
+
+def unspell(text: str) -> str:
+    """Step 2, first, on the original text: words spelled out letter by letter joined
+    ("n.u.d.e.s" -> "nudes")."""
+    return _SPELLED.sub(_joined, text)
 
 
 def leet(text: str) -> str:
@@ -239,28 +260,36 @@ class OffsetMap:
     one onto original characters ("linear"), or all onto one original
     character (an emoji that became a word, "ß" that became "ss"). Step 3 is
     stored as where each squeeze ends in the squeezed text and how many
-    letters were removed up to there.
+    letters were removed up to there; the separators step 2 first removes
+    from words spelled out in the original text, the same way.
     """
 
-    __slots__ = ("_folded", "_linear", "_original", "_squeezed")
+    __slots__ = ("_folded", "_joined", "_linear", "_original", "_squeezed")
 
     def __init__(
-        self, folded: list[int], original: list[int], linear: list[bool], squeezed: list[tuple[int, int]]
+        self,
+        folded: list[int],
+        original: list[int],
+        linear: list[bool],
+        squeezed: list[tuple[int, int]],
+        joined: list[tuple[int, int]],
     ) -> None:
         self._folded = folded
         self._original = original
         self._linear = linear
         self._squeezed = squeezed
+        self._joined = joined
 
     def _original_of(self, position: int) -> int:
         index = bisect_right(self._squeezed, (position, 1 << 62)) - 1
         if index >= 0:
             position += self._squeezed[index][1]
         index = bisect_right(self._folded, position) - 1
-        if index < 0:
-            return position
-        base = self._original[index]
-        return base + (position - self._folded[index]) if self._linear[index] else base
+        if index >= 0:
+            base = self._original[index]
+            position = base + (position - self._folded[index]) if self._linear[index] else base
+        index = bisect_right(self._joined, (position, 1 << 62)) - 1
+        return position + self._joined[index][1] if index >= 0 else position
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span covering folded characters ``start`` to ``end``."""
@@ -290,8 +319,7 @@ class Normaliser:
         last = self._last
         if last[0] is text:
             return last[1]
-        folded = text.translate(self._table)
-        return squeeze(leet(folded))
+        return squeeze(leet(unspell(text).translate(self._table)))
 
     def fold_mapped(self, text: str, plain: bool = False) -> tuple[str, OffsetMap]:
         """The folded text (the same as :meth:`fold`) and the map back to ``text``.
@@ -299,6 +327,18 @@ class Normaliser:
         ``plain``: the caller knows steps 2 and 3 leave this text as step 1 folds it (neither
         NEEDS_LEET nor NEEDS_SQUEEZE matched :meth:`quick`'s folding), so they are skipped.
         """
+        original = text
+        joined: list[tuple[int, int]] = []  # where spelled-out words lost their separators
+        if not plain:
+            removed = 0
+            for run in _SPELLED.finditer(text):
+                if _joined(run) != run.group():
+                    width = len(run.group(1))
+                    for gap in range(run.start() + 1, run.end() - 1, 1 + width):
+                        removed += width
+                        joined.append((gap + width - removed, removed))
+            if joined:
+                text = unspell(text)
         folded_points: list[int] = []
         original_points: list[int] = []
         linear: list[bool] = []
@@ -318,26 +358,17 @@ class Normaliser:
             original_points.append(index + 1)
             linear.append(True)
         folded = text.translate(table)
-        if plain:
-            offsets = OffsetMap(folded_points, original_points, linear, [])
-        else:
-            folded, offsets = self._finish_mapped(folded, folded_points, original_points, linear)
-        self._last = (text, folded)
-        return folded, offsets
-
-    @staticmethod
-    def _finish_mapped(
-        folded: str, folded_points: list[int], original_points: list[int], linear: list[bool]
-    ) -> tuple[str, OffsetMap]:
-        folded = leet(folded)
         squeezed: list[tuple[int, int]] = []
-        removed = 0
-        for match in _REPEAT.finditer(folded):
-            removed += match.end() - match.start() - 2
-            squeezed.append((match.end() - removed, removed))
-        if squeezed:
-            folded = squeeze(folded)
-        return folded, OffsetMap(folded_points, original_points, linear, squeezed)
+        if not plain:
+            folded = leet(folded)
+            removed = 0
+            for match in _REPEAT.finditer(folded):
+                removed += match.end() - match.start() - 2
+                squeezed.append((match.end() - removed, removed))
+            if squeezed:
+                folded = squeeze(folded)
+        self._last = (original, folded)
+        return folded, OffsetMap(folded_points, original_points, linear, squeezed, joined)
 
 
 class _FoldTable(dict[int, str]):
