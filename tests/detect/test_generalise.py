@@ -151,3 +151,19 @@ def test_threats_left_half_said(text: str, sextortion: bool) -> None:
     # videos" is a threat without "to"; "nobody has to find out" beside a price (here more
     # images) is the exposure left unsaid. "Nobody has to know" about cake is not.
     assert assess_text(text, language_model=False).sextortion is sextortion
+
+
+@pytest.mark.parametrize(
+    ("text", "sextortion"),
+    [
+        ("i see u opened chime. good. 120 now and i delete the nudes", True),
+        ("i still got the snap u sent me 😏 would be a shame if the team saw it. venmo 40 and its gone", True),
+        ("0.02 BTC and I wipe my copy of the bathroom mirror ones", True),
+        ("£15 and I delete the photos of you with a vape in front of you", False),
+    ],
+    ids=["delete the nudes", "and its gone", "wipe my copy", "vape photos"],
+)
+def test_a_price_to_delete_is_a_threat_with_its_demand(text: str, sextortion: bool) -> None:
+    # "Pay and I delete them" says what happens otherwise: a threat, whose price is its condition.
+    # Photos of a vape are not sexual leverage.
+    assert assess_text(text, language_model=False).sextortion is sextortion

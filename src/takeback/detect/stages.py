@@ -44,6 +44,7 @@ RAPID_SECONDS = 120  # ...within this many seconds, are pressure in themselves
 CONDITIONAL = frozenset(
     {
         "threat.conditional",
+        "threat.deal_to_delete",
         "threat.leverage_exposure_condition",
         "threat.nobody_has_to",
         "threat.pay_to_hide",
