@@ -167,3 +167,16 @@ def test_a_price_to_delete_is_a_threat_with_its_demand(text: str, sextortion: bo
     # "Pay and I delete them" says what happens otherwise: a threat, whose price is its condition.
     # Photos of a vape are not sexual leverage.
     assert assess_text(text, language_model=False).sextortion is sextortion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i still have the pics you sent me. come round saturday or your new fella gets them",
+        "i kept the mirror pics you sent me 😏 come over tonight. otherwise the rugby lads get them",
+        "i kept the video you let me take. you blocked me, fine. then your Tom gets a link to it",
+    ],
+)
+def test_the_people_who_get_them_named_any_way(text: str) -> None:
+    # "Or <someone> gets them": the someone may be a name, a new partner or "the rugby lads".
+    assert assess_text(text, language_model=False).sextortion
