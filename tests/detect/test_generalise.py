@@ -180,3 +180,15 @@ def test_a_price_to_delete_is_a_threat_with_its_demand(text: str, sextortion: bo
 def test_the_people_who_get_them_named_any_way(text: str) -> None:
     # "Or <someone> gets them": the someone may be a name, a new partner or "the rugby lads".
     assert assess_text(text, language_model=False).sextortion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yuh know dat tape a yuh an me? i gine send it to yuh job unless yuh pay 1000",
+        "i got de video. i gwine send it to yer boss unless you pay",
+    ],
+)
+def test_caribbean_and_irish_english(text: str) -> None:
+    # "yuh", "yer": your; "gine", "gwine": going to.
+    assert assess_text(text, language_model=False).sextortion
