@@ -253,11 +253,11 @@ def report_labelled(
         "unseen-62": "blind, end of session 10 (threats left unsaid), measured once, last: 85/100, 1/40",
         "unseen-63": "blind, end of session 10 (English outside UK, US), measured once, last: 93/100, 2/40",
         "unseen-64": "blind, end of session 10 (parents, teachers), measured once, last: 97/100, 5/40",
-        "unseen-65": "blind, start of session 11 (victims, representative), session 10's code: 94/100, 1/40",
-        "unseen-66": "blind, start of session 11 (a helpline worldwide), session 10's code: 94/100, 4/40",
-        "unseen-67": "blind, start of session 11 (long chats), session 10's code: 91/100, 5/40",
-        "unseen-68": "blind, start of session 11 (a moderation queue), session 10's code: 92/100, 4/40",
-        "unseen-69": "blind, start of session 11 (adults), session 10's code: 96/100, 3/40",
+        "unseen-65": "blind, session 11 start (victims), session 10's and 11's code: 94/100, 1/40",
+        "unseen-66": "blind, session 11 start (a helpline), session 10's and 11's code: 94/100, 4/40",
+        "unseen-67": "blind, session 11 start (long chats), session 10's and 11's code: 91/100, 5/40",
+        "unseen-68": "blind, session 11 start (moderation queue), session 10's and 11's code: 92/100, 4/40",
+        "unseen-69": "blind, session 11 start (adults), session 10's and 11's code: 96/100, 3/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
