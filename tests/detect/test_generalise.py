@@ -157,7 +157,7 @@ def test_threats_left_half_said(text: str, sextortion: bool) -> None:
     ("text", "sextortion"),
     [
         ("i see u opened chime. good. 120 now and i delete the nudes", True),
-        ("i still got the snap u sent me 😏 would be a shame if the team saw it. venmo 40 and its gone", True),
+        ("i still got the snap u sent me 😏 shame if the team saw it. venmo 40 and its gone", True),
         ("0.02 BTC and I wipe my copy of the bathroom mirror ones", True),
         ("£15 and I delete the photos of you with a vape in front of you", False),
     ],
