@@ -22,15 +22,24 @@ TINY = language.LanguageModel({"pay": 1.0, "ur sister": 3.0, "hello": -2.0}, bia
                               threshold_without_coercion=0.9)
 
 
-def questions(conversation: Conversation) -> list[tuple[bool, Sequence[int], bool]]:
+def questions(
+    conversation: Conversation, weak: list[Sequence[int]] | None = None
+) -> list[tuple[bool, Sequence[int], bool]]:
     """What detection asked the second opinion: (a cue of coercion?, positions of the cues,
-    a cue of sexual content or images?)."""
+    a cue of sexual content or images?); the positions of weaker cues go to ``weak``."""
     asked: list[tuple[bool, Sequence[int], bool]] = []
 
     def second_opinion(
-        messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int], sexual: bool
+        messages: Sequence[Message],
+        victim: str | None,
+        coerced: bool,
+        cues: Sequence[int],
+        sexual: bool,
+        weak_cues: Sequence[int],
     ) -> None:
         asked.append((coerced, cues, sexual))
+        if weak is not None:
+            weak.append(weak_cues)
 
     matcher = engine()
     messages = list(conversation.messages)
@@ -101,6 +110,18 @@ def test_in_a_long_chat_the_model_reads_the_messages_around_a_cue() -> None:
     assert language.opinion(TINY, texts, lambda i: True, cues=[2]) is None
     # A chat no longer than a window is read whole only.
     assert language.opinion(TINY, texts[25 : 25 + language.WINDOW], lambda i: True, cues=[5]) is not None
+
+
+def test_in_a_long_chat_a_weak_cue_is_read_around_only_when_the_model_is_nearly_sure() -> None:
+    texts = [str(n) for n in range(40)]
+    texts[30] = "ur sister"
+    sure = language.LanguageModel({"ur sister": 20.0}, bias=0.0, threshold=0.6)
+    read = language.opinion(sure, texts, lambda i: True, weak=[30])
+    assert read is not None and read.message == 30 and read.probability >= language.WEAK
+    # TINY reads the same run at about 0.7: enough around a threat the rules recognised, not
+    # around a weaker cue.
+    assert language.opinion(TINY, texts, lambda i: True, cues=[30]) is not None
+    assert language.opinion(TINY, texts, lambda i: True, weak=[30]) is None
 
 
 def test_a_long_chat_is_read_only_around_its_cues_never_whole() -> None:
@@ -214,7 +235,14 @@ def test_the_model_reads_around_the_threats_and_demands_the_rules_recognised_onl
     lines = [f"A: ok {n}" for n in range(15)]
     lines[2] = "A: dont tell anyone ok"
     lines[12] = "A: or i start with ur grandma on fb"
-    assert [cues for _, cues, _ in questions(chat(*lines))] == [[12]]
+    weak: list[Sequence[int]] = []
+    assert [cues for _, cues, _ in questions(chat(*lines), weak)] == [[12]]
+    assert weak == [[]]
+    # A threat too weak to reach its stage (message 40 of a long chat) is a weaker cue.
+    lines = [f"A: ok {n}" for n in range(45)]
+    lines[40] = "A: your mom will see"
+    assert [cues for _, cues, _ in questions(chat(*lines), weak)] == [[]]
+    assert weak[-1] == [40]
 
 
 def test_a_single_text_gets_the_second_opinion_too() -> None:

@@ -51,14 +51,20 @@ RUN, OVERLAP = 12, 4  # messages of a sender's run read together at most; shared
 
 
 def _second_opinion(
-    messages: Sequence[Message], victim: str | None, coerced: bool, cues: Sequence[int], sexual: bool
+    messages: Sequence[Message],
+    victim: str | None,
+    coerced: bool,
+    cues: Sequence[int],
+    sexual: bool,
+    weak: Sequence[int] = (),
 ) -> Finding | None:
     """The language model's finding (detect/language.py): it quotes the sentence whose words
     weighed most, in the message that weighed most, not one of the targeted person's own
     unless they wrote them all.
     ``coerced``: the rules found a cue of coercion (else the model must be surer); ``cues``:
-    the positions of the messages where they found one; ``sexual``: they found sexual content
-    or images too (the model may then be less sure)."""
+    the positions of the messages with a threat or demand; ``sexual``: they found sexual content
+    or images too (the model may then be less sure); ``weak``: the positions of weaker cues of
+    one."""
     model = language.load()
     if model is None:
         return None
@@ -73,6 +79,7 @@ def _second_opinion(
         coerced,
         cues,
         sexual,
+        weak,
     )
     if read is None:
         return None

@@ -383,9 +383,12 @@ def _local(found: Sequence[_Found]) -> Iterator[list[_Found]]:
 
 # A second opinion on the wording of the conversation (see detect/language.py): given the
 # messages, the targeted person, whether the rules found a cue of coercion, the positions of
-# the messages with a cue, and whether they found sexual content or images, a finding that
-# quotes the words that weighed most.
-SecondOpinion = Callable[[Sequence[Message], str | None, bool, Sequence[int], bool], Finding | None]
+# the messages with a threat or demand (a stage reached), whether they found sexual content or
+# images, and the positions of the messages with a cue of one too weak to reach its stage, a
+# finding that quotes the words that weighed most.
+SecondOpinion = Callable[
+    [Sequence[Message], str | None, bool, Sequence[int], bool, Sequence[int]], Finding | None
+]
 
 
 def assess_hits(
@@ -446,10 +449,15 @@ def assess_hits(
     # recognised (a stage reached): weak cues scattered through thousands of lines of sexual
     # talk (a groomer's chat) would give it too many chances to be wrong.
     cues = sorted({f.position for f in found if f.finding.stage in LEVER and f.finding.stage in reached})
+    # Around the weaker cues of a long chat it must be nearly sure (language.WEAK): a threat said
+    # late in a long export, in words the rules only half know.
+    weak = sorted(
+        {f.position for f in found if f.finding.stage in LEVER and f.kind not in FRAGMENTS} - set(cues)
+    )
     if not sextortion and asked and second_opinion is not None:
         # With sexual content or images named as such, the model may be less sure.
         explicit = any(f.finding.stage in SEXUAL_CUES and f.kind not in UNNAMED for f in found)
-        read = second_opinion(messages, victim, coerced, cues, explicit)
+        read = second_opinion(messages, victim, coerced, cues, explicit, weak)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
             found.append(_Found(read, position, False, False, read.rule))
