@@ -258,6 +258,11 @@ def report_labelled(
         "unseen-67": "blind, session 11 start (long chats), session 10's and 11's code: 91/100, 5/40",
         "unseen-68": "blind, session 11 start (moderation queue), session 10's and 11's code: 92/100, 4/40",
         "unseen-69": "blind, session 11 start (adults), session 10's and 11's code: 96/100, 3/40",
+        "unseen-70": "blind, session 11 end (victims), session 10's and 11's code: 99/100, 1/40",
+        "unseen-71": "blind, session 11 end (left unsaid), session 10's and 11's code: 94/100, 1/40",
+        "unseen-72": "blind, session 11 end (teenagers), session 10's and 11's code: 95/100, 3/40",
+        "unseen-73": "blind, session 11 end (offenders' words), session 10's and 11's code: 97/100, 2/40",
+        "unseen-74": "blind, session 11 end (parents, schools), session 10's and 11's code: 95/100, 6/40",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -312,7 +317,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 70)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 75)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
