@@ -398,8 +398,8 @@ def assess_hits(
 
     When the rules find a cue of coercion (of a threat, a demand, pressure, escalation or a
     scam email's claims) but not enough to call it sextortion, ``second_opinion`` (when
-    given) weighs the wording of the whole conversation; on other cues (OTHER_CUES) too,
-    where it must be surer.
+    given) weighs the wording of the conversation (of a long one, the messages around its
+    threats and demands); on other cues (OTHER_CUES) too, where it must be surer.
     """
     found = _findings(messages, hits)
     reached = _reached(found)
