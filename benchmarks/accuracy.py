@@ -404,6 +404,11 @@ def report_long(texts: list[str], paths: list[Path]) -> None:
             for chat in chats
         )
         print(f"  chats of {size:>4} lines, false positives   {rate(flagged, len(chats))}")
+        pasted = sum(
+            assess_text("\n".join(f"{'AB'[n % 2]}: {text}" for n, text in enumerate(chat))).sextortion
+            for chat in chats
+        )
+        print(f"  the same, pasted as one text each   {rate(pasted, len(chats))}  (takeback scan)")
     items = [item for path in paths for item in labelled(path) if item["kind"] == "conversation"]
     for size in (0, 40, 200):
         found = wrong = positives = negatives = 0

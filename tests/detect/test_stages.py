@@ -196,6 +196,21 @@ def test_in_a_long_chat_sexual_talk_far_from_a_threat_is_not_its_leverage() -> N
     assert assess(chat(*sexting, *ordinary, *held)).sextortion
 
 
+def test_a_long_chat_pasted_as_one_text_is_read_as_a_chat() -> None:
+    # An analyst's scan gets a whole chat segment as one text: it is read line by line, and its
+    # findings still point into the text.
+    ordinary = [f"{'AB'[n % 2]}: see you at the station at {n % 12 + 1}" for n in range(LOCAL + 10)]
+    sexting = ["A: you look so sexy naked", "B: send me a nude then"]
+    quarrel = "B: pay me back the 200 you owe me or i tell your dad"
+    assert not assess_text("\n".join([*sexting, *ordinary, quarrel])).sextortion
+    held = ["B: i kept the nudes you sent me", "B: pay 200 or your dad gets them"]
+    text = "\n".join([*sexting, *ordinary, *held])
+    found = assess_text(text)
+    assert found.sextortion
+    assert all(f.message_id == "1" and text[f.span[0] : f.span[1]] == f.quote for f in found.findings)
+    assert found.offender == "B"
+
+
 def test_a_burst_of_messages_after_a_threat_is_pressure() -> None:
     burst = chat("X: i have your nudes", "X: I will send them to your family", "X: hello",
                  "X: answer", "X: ??", "X: ...", seconds=10)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from itertools import accumulate
@@ -25,8 +26,9 @@ from typing import Any
 
 from takeback.detect import language
 from takeback.detect.engine import Engine, Hit, build_engine
-from takeback.detect.stages import assess_hits
-from takeback.model import Assessment, Conversation, Finding, Message
+from takeback.detect.stages import LOCAL, assess_hits
+from takeback.ingest.text import speaker
+from takeback.model import Assessment, Conversation, Finding, Message, StageReached
 
 __all__ = ["assess", "assess_text", "assessment_to_dict", "engine", "finding_to_dict"]
 
@@ -149,14 +151,61 @@ def _join(matcher: Engine, messages: Sequence[Message], hits: list[list[Hit]], f
 
 
 def assess_text(text: str, language_model: bool = True) -> Assessment:
-    """What one text shows; its findings have message id "1" and spans into ``text``."""
+    """What one text shows; its findings have message id "1" and spans into ``text``.
+
+    A long chat pasted as one text (more than LOCAL + 1 "Name: text" lines, two people or
+    more) is read as the conversation it is, one message a line: in weeks of messages the
+    sexual talk, the threat and the demand must be near each other (see stages._local).
+    """
     matcher = engine()
     matched = matcher.matched(text) if text else []
     if not matched:
         return _NOTHING
-    message = Message(id="1", sender=None, timestamp=None, text=text)
     opinion = _second_opinion if language_model else None
-    return assess_hits([message], [matcher.hits(text, matched)], opinion)
+    lines = _chat_lines(text)
+    if lines is None:
+        message = Message(id="1", sender=None, timestamp=None, text=text)
+        return assess_hits([message], [matcher.hits(text, matched)], opinion)
+    messages = [
+        Message(id=str(number), sender=sender, timestamp=None, text=line)
+        for number, (_, sender, line) in enumerate(lines)
+    ]
+    assessment = assess_hits(messages, [matcher.hits(m.text) for m in messages], opinion)
+    starts = [start for start, _, _ in lines]
+    return replace(
+        assessment,
+        findings=tuple(
+            replace(f, message_id="1", span=(start + f.span[0], start + f.span[1]))
+            for f in assessment.findings
+            for start in (starts[int(f.message_id)],)
+        ),
+        timeline=tuple(StageReached(s.stage, "1", s.timestamp) for s in assessment.timeline),
+    )
+
+
+def _chat_lines(text: str) -> list[tuple[int, str | None, str]] | None:
+    """Each line of a long pasted chat: where its text starts, its sender, its text; None
+    when ``text`` is not one (a line that is not "Name: text" continues the last sender's)."""
+    if text.count("\n") <= LOCAL:
+        return None
+    lines: list[tuple[int, str | None, str]] = []
+    senders: set[str] = set()
+    named = 0
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        found = speaker(bare)
+        if found is not None:
+            name, said, _ = found
+            senders.add(name)
+            named += 1
+            lines.append((offset + len(bare) - len(said), name, said))  # the text ends the line
+        elif bare.strip():
+            lines.append((offset, lines[-1][1] if lines else None, bare))
+        offset += len(line)
+    if named <= LOCAL + 1 or len(senders) < 2 or named < 0.8 * len(lines):
+        return None
+    return lines
 
 
 def _timestamp(value: datetime | None) -> str | None:

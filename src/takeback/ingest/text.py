@@ -28,7 +28,7 @@ _NOT_A_NAME = re.compile(r"^(https?|ftp|mailto|tel|hxxps?)$|^\d+$", re.IGNORECAS
 _TEXT_NAMES = (".txt", ".text")  # not .md: folders of exports carry README files
 
 
-def _speaker(line: str) -> tuple[str, str, str | None] | None:
+def speaker(line: str) -> tuple[str, str, str | None] | None:
     """The name, the text and the time as written of a "[time] Name: text" line."""
     match = _SPEAKER.match(line)
     if not match or _NOT_A_NAME.match(match["name"]):
@@ -71,7 +71,7 @@ class PlainTextParser(Parser):
                 f"{source.display}: some bytes were not valid text and were replaced"
             )
         non_empty = [line for line in lines if line.strip()]
-        speakers = sum(_speaker(line) is not None for line in non_empty)
+        speakers = sum(speaker(line) is not None for line in non_empty)
         if not non_empty:
             return
         if speakers < 2 or speakers < 0.5 * len(non_empty):
@@ -85,7 +85,7 @@ class PlainTextParser(Parser):
             return
         current: tuple[int, str | None, list[str], str | None] | None = None
         for number, line in enumerate(lines, start=1):
-            found = _speaker(line)
+            found = speaker(line)
             if found is None and current is not None:
                 current[2].append(line)
                 continue
