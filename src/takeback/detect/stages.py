@@ -449,14 +449,15 @@ def assess_hits(
     # recognised (a stage reached): weak cues scattered through thousands of lines of sexual
     # talk (a groomer's chat) would give it too many chances to be wrong.
     cues = sorted({f.position for f in found if f.finding.stage in LEVER and f.finding.stage in reached})
-    # Around the weaker cues of a long chat it must be nearly sure (language.WEAK): a threat said
-    # late in a long export, in words the rules only half know.
-    weak = sorted(
-        {f.position for f in found if f.finding.stage in LEVER and f.kind not in FRAGMENTS} - set(cues)
-    )
     if not sextortion and asked and second_opinion is not None:
         # With sexual content or images named as such, the model may be less sure.
         explicit = any(f.finding.stage in SEXUAL_CUES and f.kind not in UNNAMED for f in found)
+        # Around the weaker cues of a long chat it must be nearly sure (language.WEAK): a threat
+        # said late in a long export, in words the rules only half know.
+        weak: list[int] = []
+        if len(messages) > SHORT:
+            levers = {f.position for f in found if f.finding.stage in LEVER and f.kind not in FRAGMENTS}
+            weak = sorted(levers - set(cues))
         read = second_opinion(messages, victim, coerced, cues, explicit, weak)
         if read is not None:
             position = next(i for i, m in enumerate(messages) if m.id == read.message_id)
