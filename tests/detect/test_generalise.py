@@ -192,3 +192,26 @@ def test_the_people_who_get_them_named_any_way(text: str) -> None:
 def test_caribbean_and_irish_english(text: str) -> None:
     # "yuh", "yer": your; "gine", "gwine": going to.
     assert assess_text(text, language_model=False).sextortion
+
+
+
+@pytest.mark.parametrize(
+    ("text", "sextortion"),
+    [
+        ("My friend. I have video where you naked. I send to your church and wife if you not pay me.", True),
+        ("what would ur coach think of the vid of u jerking lol. or we keep it between us for $80", True),
+        ("£40 a week keeps it our little secret. the nudes stay on my phone", True),
+        ("imagine if the squad gc saw what u sent me 😂 unless?? send another one", True),
+        ("You forgot the stuff we filmed in bed. Pay back the 600 or everything goes up online", True),
+        ("still got the screen rec of ur little show. u dont want me messaging ur dad. 150 on cashapp", True),
+        ("To Hillside Dental: we have copies of 18,000 patient records. Pay 5 BTC or we email them", False),
+        ("the videos we made in Rome were so good, send me the 50 for the hotel when u can", False),
+    ],
+    ids=["naked", "between us", "a week", "imagine if", "filmed in bed", "show", "records", "Rome"],
+)
+def test_images_and_threats_named_as_people_say_them(text: str, sextortion: bool) -> None:
+    # Broken English ("video where you naked", "if you not pay"), a price for a secret, a hint
+    # ("imagine if the gc saw what u sent"), images named by how they were made together or as a
+    # "show" on camera. Copies of a company's records are data extortion, and videos made on
+    # holiday beside a sum for the hotel are neither images held nor a threat.
+    assert assess_text(text).sextortion is sextortion
