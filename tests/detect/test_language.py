@@ -61,6 +61,18 @@ def test_probability_is_the_logistic_of_the_scaled_sum() -> None:
     assert language.probability(TINY, set()) == 0.0
 
 
+def test_with_idfs_a_text_is_scaled_by_how_rare_its_grams_are() -> None:
+    # The stored weight of "pay" holds its idf (2); the length is the root of the squared idfs:
+    # "pay" 4, "ok" (in every example) 1, "zz" (never seen) 9.
+    document = {"weights": {"pay": 2.0}, "bias": 0.0, "threshold": 0.6}
+    model = language.parse_model({**document, "idf": {"pay": 2.0, "ok": 1.0}, "idf_unseen": 3.0}, "m.json")
+    assert model.rarity == {"pay": 4.0, "ok": 1.0} and model.rarity_unseen == 9.0
+    p = language.probability(model, {"pay", "ok", "zz"})
+    assert p == pytest.approx(1 / (1 + math.exp(-2.0 / math.sqrt(14))))
+    # A common gram dilutes less than an unseen one.
+    assert language.probability(model, {"pay", "ok"}) > language.probability(model, {"pay", "zz"})
+
+
 def test_opinion_quotes_the_heaviest_message_it_may_quote() -> None:
     texts = ["ok", "pay", "ur sister"]
     read = language.opinion(TINY, texts, lambda i: True)
@@ -144,6 +156,8 @@ def test_a_long_chat_is_read_only_around_its_cues_never_whole() -> None:
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.9}, "threshold_short"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.7, "threshold_sexual": 0.75},
          "threshold_sexual"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "idf": {"a": 0.0}}, "idf must be above 0"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "idf": {"a": "x"}}, "ValueError"),
     ],
 )
 def test_a_broken_model_file_is_one_clear_error(document: object, problem: str) -> None:

@@ -5,7 +5,8 @@ demands they know. Offenders also threaten in fragments no rule knows ("u know
 what i have" / "ur sister" / "500"). For a conversation in which the rules have
 found a cue of coercion, but not enough to call it sextortion, this module
 weighs all its words: a linear model (logistic regression) over the
-words, word pairs and letter runs of the folded text, trained by
+words, word pairs and letter runs of the folded text, each weighted by how rare it was in
+training (its idf: a letter run found in most texts says little), trained by
 ``benchmarks/train_language.py`` on the project's own labelled examples and
 stored, readable, in ``rules/<language>.language.json`` (every word's weight,
 where the examples came from, and the threshold).
@@ -46,6 +47,10 @@ class LanguageModel:
     threshold_short: float | None = None  # the threshold, unless the model file says
     # The same, when the rules also found a cue of sexual content or images.
     threshold_sexual: float | None = None  # threshold_short, unless the model file says
+    # Each gram's idf squared, and that of a gram not seen in training: a text's grams are
+    # scaled to unit length by them. Without them every gram counts as 1.
+    rarity: Mapping[str, float] | None = None
+    rarity_unseen: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +99,15 @@ def features(folded_texts: Iterable[str]) -> set[str]:
 def probability(model: LanguageModel, found: set[str]) -> float:
     """How likely the model finds a conversation with these features to be sextortion.
 
-    Features are present or absent, and the sum is divided by the square root of
-    their number, as in training: a long conversation is not sextortion because it
-    is long.
+    Features are present or absent, each weighted by its idf, and the whole scaled to unit
+    length, as in training: a long conversation is not sextortion because it is long. (The
+    stored weights already hold the idf; the length is the root of the sum of squared idfs.)
     """
     if not found:
         return 0.0
-    z = model.bias + sum(map(model.weights.get, found, repeat(0.0))) / math.sqrt(len(found))
+    rarity = model.rarity
+    length = len(found) if rarity is None else sum(map(rarity.get, found, repeat(model.rarity_unseen)))
+    z = model.bias + sum(map(model.weights.get, found, repeat(0.0))) / math.sqrt(length)
     return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
 
 
@@ -171,6 +178,9 @@ def parse_model(document: object, source: str) -> LanguageModel:
         without = float(document.get("threshold_without_coercion", math.inf))
         short = float(document.get("threshold_short", threshold))
         sexual = float(document.get("threshold_sexual", short))
+        idf = document.get("idf")
+        rarity = None if idf is None else {str(gram): float(value) ** 2 for gram, value in idf.items()}
+        unseen = float(document.get("idf_unseen", 1.0)) ** 2
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
     if not 0.5 <= threshold < 1.0:
@@ -181,7 +191,9 @@ def parse_model(document: object, source: str) -> LanguageModel:
         raise CorruptInput(f"{source}: threshold_short must be at least 0.5 and at most the threshold")
     if not 0.5 <= sexual <= short:
         raise CorruptInput(f"{source}: threshold_sexual must be at least 0.5 and at most threshold_short")
-    return LanguageModel(weights, bias, threshold, without, short, sexual)
+    if (rarity is not None and min(rarity.values(), default=1.0) <= 0) or unseen <= 0:
+        raise CorruptInput(f"{source}: every idf must be above 0")
+    return LanguageModel(weights, bias, threshold, without, short, sexual, rarity, unseen)
 
 
 @cache
