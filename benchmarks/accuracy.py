@@ -263,6 +263,16 @@ def report_labelled(
         "unseen-72": "blind, session 11 end (teenagers), both codes: 95/100, 3/40; validation since",
         "unseen-73": "blind, session 11 end (offenders), both codes: 97/100, 2/40; validation since",
         "unseen-74": "blind, session 11 end (schools), both codes: 95/100, 6/40; validation since",
+        "unseen-75": "blind, s12 start (victims): 95/100, 2/40 (s11 code 94, 2); validation since",
+        "unseen-76": "blind, s12 start (first hours): 96/100, 2/40 (s11 code 95, 3); validation since",
+        "unseen-77": "blind, s12 start (mixed Englishes): 88/100, 3/40 (s11 code 90, 3); validation since",
+        "unseen-78": "blind, s12 start (retellings): 94/100, 1/40 (s11 code 94, 1); validation since",
+        "unseen-79": "blind, s12 start (boys, one hour): 99/100, 3/40 (s11 code 98, 4); validation since",
+        "unseen-80": "blind, s12 end (victims): 100/100, 1/40 (s11 code 100, 1); validation since",
+        "unseen-81": "blind, s12 end (emails, mass DMs): 94/100, 3/40 (s11 code 91, 3); validation since",
+        "unseen-82": "blind, s12 end (hints, questions): 94/100, 3/40 (s11 code 93, 4); validation since",
+        "unseen-83": "blind, s12 end (adults, dating): 97/100, 1/40 (s11 code 96, 2); validation since",
+        "unseen-84": "blind, s12 end (after paying): 96/100, 3/40 (s11 code 95, 3); validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -317,7 +327,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 75)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 85)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
