@@ -273,6 +273,11 @@ def report_labelled(
         "unseen-82": "blind, s12 end (hints, questions): 94/100, 3/40 (s11 code 93, 4); validation since",
         "unseen-83": "blind, s12 end (adults, dating): 97/100, 1/40 (s11 code 96, 2); validation since",
         "unseen-84": "blind, s12 end (after paying): 96/100, 3/40 (s11 code 95, 3); validation since",
+        "unseen-85": "blind, s12 last (plain): 99/100, 1/40 (s11 code 97, 1); validation since",
+        "unseen-86": "blind, s12 last (a helpline): 98/100, 1/40 (s11 code 96, 1); validation since",
+        "unseen-87": "blind, s12 last (left unsaid): 95/100, 4/40 (s11 code 90, 3); validation since",
+        "unseen-88": "blind, s12 last (moderation): 94/100, 1/40 (s11 code 92, 1); validation since",
+        "unseen-89": "blind, s12 last (schools): 96/100, 1/40 (s11 code 95, 1); validation since",
     }.get(split, "")
     print(f"\n{name}, {split} ({len(items)} items: {len(positives)} sextortion, "
           f"{len(negatives)} not; {note})")
@@ -327,7 +332,7 @@ def main() -> int:
         nargs="*",
         default=[
             ROOT / f"benchmarks/data/{name}.jsonl"
-            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 85)))
+            for name in ("holdout", "realworld", *(f"unseen{n}" for n in range(4, 90)))
         ],
     )
     parser.add_argument("--show", action="store_true", help="list the items detection got wrong")
