@@ -157,6 +157,7 @@ def test_a_long_chat_is_read_only_around_its_cues_never_whole() -> None:
         ({"weights": {}, "bias": 0, "threshold": 0.8, "threshold_short": 0.7, "threshold_sexual": 0.75},
          "threshold_sexual"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "idf": {"a": 0.0}}, "idf must be above 0"),
+        ({"weights": {}, "bias": 0, "threshold": 0.8, "idf": {"a": -2.0}}, "idf must be above 0"),
         ({"weights": {}, "bias": 0, "threshold": 0.8, "idf": {"a": "x"}}, "ValueError"),
     ],
 )

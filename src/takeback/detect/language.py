@@ -179,8 +179,8 @@ def parse_model(document: object, source: str) -> LanguageModel:
         short = float(document.get("threshold_short", threshold))
         sexual = float(document.get("threshold_sexual", short))
         idf = document.get("idf")
-        rarity = None if idf is None else {str(gram): float(value) ** 2 for gram, value in idf.items()}
-        unseen = float(document.get("idf_unseen", 1.0)) ** 2
+        idfs = None if idf is None else {str(gram): float(value) for gram, value in idf.items()}
+        unseen = float(document.get("idf_unseen", 1.0))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptInput(f"{source}: not a language model ({error.__class__.__name__}: {error})") from None
     if not 0.5 <= threshold < 1.0:
@@ -191,9 +191,11 @@ def parse_model(document: object, source: str) -> LanguageModel:
         raise CorruptInput(f"{source}: threshold_short must be at least 0.5 and at most the threshold")
     if not 0.5 <= sexual <= short:
         raise CorruptInput(f"{source}: threshold_sexual must be at least 0.5 and at most threshold_short")
-    if (rarity is not None and min(rarity.values(), default=1.0) <= 0) or unseen <= 0:
+    # Checked before squaring: a negative idf would pass as its square.
+    if (idfs is not None and min(idfs.values(), default=1.0) <= 0) or unseen <= 0:
         raise CorruptInput(f"{source}: every idf must be above 0")
-    return LanguageModel(weights, bias, threshold, without, short, sexual, rarity, unseen)
+    rarity = None if idfs is None else {gram: value * value for gram, value in idfs.items()}
+    return LanguageModel(weights, bias, threshold, without, short, sexual, rarity, unseen * unseen)
 
 
 @cache
